@@ -1,0 +1,61 @@
+# Lead-scoring warehouse: the two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+DBT := $(BIN)/dbt
+
+# Demo scale: change with `make demo LEADS=100000 EVENTS_PER_LEAD=50`.
+LEADS ?= 10000
+EVENTS_PER_LEAD ?= 50
+DAYS ?= 365
+SEED ?= 42
+
+# Nothing may wait on the network: no telemetry, no version checks.
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DBT_PROFILES_DIR := $(CURDIR)
+export GX_ANALYTICS_ENABLED := false
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help venv data build demo test lint pytest clean
+
+help:
+	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
+	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
+	@echo "make clean  - remove the virtualenv, generated data, warehouse and dbt artefacts"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+data: venv
+	$(BIN)/lead-scoring generate --leads $(LEADS) --events-per-lead $(EVENTS_PER_LEAD) --days $(DAYS) \
+		--seed $(SEED) --out data/raw --truth-dir data/truth
+
+build: venv
+	mkdir -p warehouse
+	$(DBT) build --full-refresh
+
+demo: data build
+	$(BIN)/lead-scoring summary
+
+lint: venv
+	$(BIN)/ruff check src tests/python
+	$(BIN)/ruff format --check src tests/python
+	$(BIN)/sqlfluff lint models macros tests/config tests/marts analyses
+
+pytest: venv
+	$(BIN)/pytest
+
+test: lint data build pytest
+
+clean:
+	rm -rf $(VENV) data warehouse target logs

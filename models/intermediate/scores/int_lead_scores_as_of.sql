@@ -1,0 +1,147 @@
+-- One row per scoring date, lead and scoring model: fit, engagement and total score (each 0..100,
+-- equal to the ledger's sums), fit grade, engagement level, A1..D3 cell, tier, MQL and SQL flags.
+-- A lead a sales rep disqualified is never MQL or SQL and is always cold.
+with
+
+population as (
+    select * from {{ ref('int_scoring_population') }}
+),
+
+ledger as (
+    select * from {{ ref('int_score_points_capped') }}
+),
+
+score_bands as (
+    select * from {{ ref('score_bands') }}
+),
+
+thresholds as (
+    select * from {{ ref('score_thresholds') }}
+),
+
+milestones as (
+    select * from {{ ref('int_lead_milestones') }}
+),
+
+component_scores as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        sum(case when score_component = 'fit' then counted_points else 0 end) as fit_score,
+        sum(case when score_component = 'engagement' then counted_points else 0 end) as engagement_score,
+        sum(weighted_points) as total_score
+    from ledger
+    group by as_of_date, lead_id, scoring_model_id
+),
+
+scores as (
+    select
+        population.as_of_date,
+        population.is_current,
+        population.lead_id,
+        population.scoring_model_id,
+        coalesce(component_scores.fit_score, 0.0) as fit_score,
+        coalesce(component_scores.engagement_score, 0.0) as engagement_score,
+        coalesce(component_scores.total_score, 0.0) as total_score
+    from population
+    left join component_scores
+        on
+            population.as_of_date = component_scores.as_of_date
+            and population.lead_id = component_scores.lead_id
+            and population.scoring_model_id = component_scores.scoring_model_id
+),
+
+banded as (
+    select
+        scores.as_of_date,
+        scores.lead_id,
+        scores.scoring_model_id,
+        score_bands.band_type,
+        score_bands.band,
+        row_number() over (
+            partition by scores.as_of_date, scores.lead_id, scores.scoring_model_id, score_bands.band_type
+            order by score_bands.min_score desc
+        ) as band_rank
+    from scores
+    inner join score_bands
+        on
+            scores.scoring_model_id = score_bands.scoring_model_id
+            and (
+                (score_bands.band_type = 'fit_grade' and scores.fit_score >= score_bands.min_score)
+                or (score_bands.band_type = 'engagement_level' and scores.engagement_score >= score_bands.min_score)
+            )
+),
+
+bands as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        max(case when band_type = 'fit_grade' then band end) as fit_grade,
+        max(case when band_type = 'engagement_level' then band end) as engagement_level
+    from banded
+    where band_rank = 1
+    group by as_of_date, lead_id, scoring_model_id
+),
+
+qualification_events as (
+    select
+        scores.as_of_date,
+        scores.lead_id,
+        scores.scoring_model_id,
+        max(case when milestones.event_type = 'sales_disqualification' then 1 else 0 end) = 1 as is_disqualified,
+        max(
+            case when {{ rule_condition("'in'", 'milestones.event_type', 'thresholds.sql_event_types') }} then 1 else 0 end
+        ) = 1 as has_sql_event
+    from scores
+    inner join thresholds
+        on scores.scoring_model_id = thresholds.scoring_model_id
+    inner join milestones
+        on
+            scores.lead_id = milestones.lead_id
+            and milestones.first_event_date <= scores.as_of_date
+    group by scores.as_of_date, scores.lead_id, scores.scoring_model_id
+),
+
+final as (
+    select
+        scores.as_of_date,
+        scores.is_current,
+        scores.lead_id,
+        scores.scoring_model_id,
+        scores.fit_score,
+        scores.engagement_score,
+        scores.total_score,
+        bands.fit_grade,
+        cast(bands.engagement_level as {{ dbt.type_int() }}) as engagement_level,
+        {{ dbt.concat(['bands.fit_grade', 'cast(bands.engagement_level as ' ~ dbt.type_string() ~ ')']) }}
+            as score_matrix_cell,
+        case
+            when coalesce(qualification_events.is_disqualified, false) then 'cold'
+            when scores.total_score >= thresholds.hot_min_score then 'hot'
+            when scores.total_score >= thresholds.warm_min_score then 'warm'
+            else 'cold'
+        end as tier,
+        coalesce(qualification_events.is_disqualified, false) as is_disqualified,
+        not coalesce(qualification_events.is_disqualified, false)
+        and scores.total_score >= thresholds.mql_min_score
+        and scores.fit_score >= thresholds.mql_min_fit_score as is_mql,
+        not coalesce(qualification_events.is_disqualified, false)
+        and coalesce(qualification_events.has_sql_event, false) as is_sql
+    from scores
+    inner join thresholds
+        on scores.scoring_model_id = thresholds.scoring_model_id
+    left join bands
+        on
+            scores.as_of_date = bands.as_of_date
+            and scores.lead_id = bands.lead_id
+            and scores.scoring_model_id = bands.scoring_model_id
+    left join qualification_events
+        on
+            scores.as_of_date = qualification_events.as_of_date
+            and scores.lead_id = qualification_events.lead_id
+            and scores.scoring_model_id = qualification_events.scoring_model_id
+)
+
+select * from final

@@ -1,0 +1,208 @@
+-- The points ledger at every scoring date: one row per scoring date, lead, scoring model and rule
+-- (fit, engagement, inactivity), plus one adjustment row where a score group's cap binds
+-- (rule_id `cap:<group>`) and one where a component leaves 0..100 (rule_id `bound:<component>`).
+-- Summing counted_points per component gives exactly that component's score; summing
+-- weighted_points gives exactly the total score.
+with
+
+fit_points as (
+    select * from {{ ref('int_fit_points_evaluated') }}
+),
+
+engagement_points as (
+    select * from {{ ref('int_engagement_points_decayed') }}
+),
+
+inactivity_points as (
+    select * from {{ ref('int_inactivity_points_evaluated') }}
+),
+
+score_groups as (
+    select * from {{ ref('score_groups') }}
+),
+
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
+),
+
+fit_rules as (
+    select * from {{ ref('fit_rules') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('engagement_rules') }}
+),
+
+inactivity_rules as (
+    select * from {{ ref('inactivity_rules') }}
+),
+
+rule_descriptions as (
+    select scoring_model_id, rule_id, description from fit_rules
+    union all
+    select scoring_model_id, rule_id, description from engagement_rules
+    union all
+    select scoring_model_id, rule_id, description from inactivity_rules
+),
+
+rule_points as (
+    select * from fit_points
+    union all
+    select * from engagement_points
+    union all
+    select * from inactivity_points
+),
+
+rule_rows as (
+    select
+        rule_points.as_of_date,
+        rule_points.lead_id,
+        rule_points.scoring_model_id,
+        rule_points.rule_id,
+        rule_points.rule_type,
+        score_groups.score_component,
+        rule_points.score_group,
+        rule_descriptions.description as rule_description,
+        rule_points.matched_value,
+        rule_points.event_count,
+        rule_points.filtered_event_count,
+        rule_points.counted_event_count,
+        rule_points.raw_points,
+        rule_points.decayed_points,
+        rule_points.counted_points,
+        rule_points.last_event_date
+    from rule_points
+    inner join score_groups
+        on
+            rule_points.scoring_model_id = score_groups.scoring_model_id
+            and rule_points.score_group = score_groups.score_group
+    left join rule_descriptions
+        on
+            rule_points.scoring_model_id = rule_descriptions.scoring_model_id
+            and rule_points.rule_id = rule_descriptions.rule_id
+),
+
+group_totals as (
+    select
+        rule_rows.as_of_date,
+        rule_rows.lead_id,
+        rule_rows.scoring_model_id,
+        rule_rows.score_component,
+        rule_rows.score_group,
+        cast(score_groups.min_points as {{ type_double() }}) as min_points,
+        cast(score_groups.max_points as {{ type_double() }}) as max_points,
+        sum(rule_rows.counted_points) as group_points
+    from rule_rows
+    inner join score_groups
+        on
+            rule_rows.scoring_model_id = score_groups.scoring_model_id
+            and rule_rows.score_group = score_groups.score_group
+    group by
+        rule_rows.as_of_date,
+        rule_rows.lead_id,
+        rule_rows.scoring_model_id,
+        rule_rows.score_component,
+        rule_rows.score_group,
+        score_groups.min_points,
+        score_groups.max_points
+),
+
+group_caps as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        score_component,
+        score_group,
+        group_points,
+        {{ clamp('group_points', 'min_points', 'max_points') }} - group_points as adjustment_points,
+        case
+            when group_points > max_points then max_points
+            else min_points
+        end as binding_limit
+    from group_totals
+),
+
+group_cap_rows as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        {{ dbt.concat(["'cap:'", 'score_group']) }} as rule_id,
+        'group_cap' as rule_type,
+        score_component,
+        score_group,
+        {{ dbt.concat([
+            "'Points in group '", 'score_group', "' limited to '",
+            'cast(binding_limit as ' ~ dbt.type_string() ~ ')',
+        ]) }} as rule_description,
+        cast(null as {{ dbt.type_string() }}) as matched_value,
+        0 as event_count,
+        0 as filtered_event_count,
+        0 as counted_event_count,
+        0.0 as raw_points,
+        0.0 as decayed_points,
+        adjustment_points as counted_points,
+        cast(null as date) as last_event_date
+    from group_caps
+    where adjustment_points != 0
+),
+
+component_totals as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        score_component,
+        sum(group_points + adjustment_points) as component_points
+    from group_caps
+    group by as_of_date, lead_id, scoring_model_id, score_component
+),
+
+component_bound_rows as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        {{ dbt.concat(["'bound:'", 'score_component']) }} as rule_id,
+        'component_bound' as rule_type,
+        score_component,
+        cast(null as {{ dbt.type_string() }}) as score_group,
+        {{ dbt.concat(["'The '", 'score_component', "' score stays between 0 and 100'"]) }} as rule_description,
+        cast(null as {{ dbt.type_string() }}) as matched_value,
+        0 as event_count,
+        0 as filtered_event_count,
+        0 as counted_event_count,
+        0.0 as raw_points,
+        0.0 as decayed_points,
+        {{ clamp('component_points', '0.0', '100.0') }} - component_points as counted_points,
+        cast(null as date) as last_event_date
+    from component_totals
+    where {{ clamp('component_points', '0.0', '100.0') }} != component_points
+),
+
+ledger as (
+    select * from rule_rows
+    union all
+    select * from group_cap_rows
+    union all
+    select * from component_bound_rows
+),
+
+final as (
+    select
+        ledger.*,
+        case ledger.score_component
+            when 'fit' then cast(scoring_models.fit_weight as {{ type_double() }})
+            when 'engagement' then cast(scoring_models.engagement_weight as {{ type_double() }})
+        end as component_weight,
+        ledger.counted_points * case ledger.score_component
+            when 'fit' then cast(scoring_models.fit_weight as {{ type_double() }})
+            when 'engagement' then cast(scoring_models.engagement_weight as {{ type_double() }})
+        end as weighted_points
+    from ledger
+    inner join scoring_models
+        on ledger.scoring_model_id = scoring_models.scoring_model_id
+)
+
+select * from final

@@ -1,0 +1,136 @@
+-- One row per CRM lead id: the latest version of each record, typed and cleaned, with the
+-- normalised email, its domain class, the seniority read from the job title, and the canonical
+-- lead id that duplicates (same email in another case or with whitespace) resolve to.
+with
+
+source as (
+    select * from {{ source('crm', 'crm_leads') }}
+),
+
+domain_classes as (
+    select * from {{ ref('email_domain_classes') }}
+),
+
+seniorities as (
+    select * from {{ ref('job_title_seniorities') }}
+),
+
+typed as (
+    select
+        cast(trim(cast(lead_id as {{ dbt.type_string() }})) as {{ dbt.type_string() }}) as lead_id,
+        nullif(lower(trim(email)), '') as email,
+        nullif(trim(first_name), '') as first_name,
+        nullif(trim(last_name), '') as last_name,
+        nullif(trim(job_title), '') as job_title,
+        nullif(trim(company_name), '') as company_name,
+        nullif(lower(trim(company_domain)), '') as company_domain,
+        nullif(lower(trim(industry)), '') as industry,
+        nullif(upper(trim(country)), '') as country,
+        nullif(lower(trim(lead_source)), '') as lead_source,
+        nullif(trim(cast(owner_id as {{ dbt.type_string() }})), '') as owner_id,
+        cast(employee_count as {{ dbt.type_bigint() }}) as employee_count,
+        cast(annual_revenue as {{ type_double() }}) as annual_revenue,
+        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
+        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
+        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
+        cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at
+    from source
+),
+
+latest_versions as (
+    -- A re-export can repeat a lead id: keep the most recently updated version.
+    select
+        *,
+        row_number() over (
+            partition by lead_id
+            order by updated_at desc, created_at desc
+        ) as version_rank
+    from typed
+    where lead_id is not null
+),
+
+leads as (
+    select
+        *,
+        {{ dbt.split_part('email', "'@'", 2) }} as email_domain
+    from latest_versions
+    where version_rank = 1
+),
+
+-- Classification rules are evaluated once per distinct domain / title, then joined back.
+domain_class_matches as (
+    select
+        distinct_domains.email_domain,
+        min(domain_classes.domain_class) as email_domain_class
+    from (select distinct email_domain from leads where email_domain is not null) as distinct_domains
+    inner join domain_classes
+        on {{ rule_condition('domain_classes.match_operator', 'distinct_domains.email_domain', 'domain_classes.match_value') }}
+    group by distinct_domains.email_domain
+),
+
+seniority_matches as (
+    select
+        distinct_titles.job_title_key,
+        seniorities.seniority,
+        row_number() over (partition by distinct_titles.job_title_key order by seniorities.priority) as match_rank
+    from (select distinct lower(job_title) as job_title_key from leads where job_title is not null) as distinct_titles
+    inner join seniorities
+        on {{ regexp_matches('distinct_titles.job_title_key', 'seniorities.title_pattern') }}
+),
+
+classified as (
+    select
+        leads.lead_id,
+        leads.email,
+        leads.email_domain,
+        leads.first_name,
+        leads.last_name,
+        leads.job_title,
+        leads.company_name,
+        leads.company_domain,
+        leads.industry,
+        leads.country,
+        leads.lead_source,
+        leads.owner_id,
+        leads.employee_count,
+        leads.annual_revenue,
+        leads.is_deleted,
+        leads.created_at,
+        leads.updated_at,
+        leads.deleted_at,
+        case
+            when leads.email_domain is null or leads.email_domain = '' then 'unknown'
+            else coalesce(domain_class_matches.email_domain_class, 'business')
+        end as email_domain_class,
+        case
+            when leads.job_title is null then 'unknown'
+            else coalesce(seniority_matches.seniority, 'individual_contributor')
+        end as seniority
+    from leads
+    left join domain_class_matches
+        on leads.email_domain = domain_class_matches.email_domain
+    left join seniority_matches
+        on
+            lower(leads.job_title) = seniority_matches.job_title_key
+            and seniority_matches.match_rank = 1
+),
+
+final as (
+    select
+        *,
+        -- The first-created lead with an email is the canonical record for everyone sharing it.
+        case
+            when email is null then lead_id
+            else first_value(lead_id) over (
+                partition by email
+                order by created_at, lead_id
+                rows between unbounded preceding and unbounded following
+            )
+        end as canonical_lead_id
+    from classified
+)
+
+select
+    *,
+    lead_id != canonical_lead_id as is_duplicate
+from final

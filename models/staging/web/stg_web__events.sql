@@ -1,0 +1,57 @@
+-- One row per web event id: typed, with bot and internal traffic flagged (kept, not deleted).
+-- Anonymous events are stitched to leads downstream (int_web_visitors_identified).
+with
+
+source as (
+    select * from {{ source('web', 'web_events') }}
+),
+
+typed as (
+    select
+        trim(cast(event_id as {{ dbt.type_string() }})) as event_id,
+        nullif(trim(cast(lead_id as {{ dbt.type_string() }})), '') as lead_id,
+        nullif(trim(cast(anonymous_id as {{ dbt.type_string() }})), '') as anonymous_id,
+        lower(trim(event_type)) as source_event_type,
+        nullif(trim(url_path), '') as url_path,
+        nullif(trim(referrer), '') as referrer,
+        nullif(trim(user_agent), '') as user_agent,
+        nullif(trim(ip_address), '') as ip_address,
+        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at
+    from source
+),
+
+deduplicated as (
+    select *
+    from (
+        select
+            *,
+            row_number() over (partition by event_id order by occurred_at) as duplicate_rank
+        from typed
+        where event_id is not null
+    ) as ranked
+    where duplicate_rank = 1
+),
+
+filter_matches as (
+    {{ traffic_filter_matches('deduplicated', 'web', ['user_agent', 'ip_address', 'url_path', 'referrer']) }}
+),
+
+final as (
+    select
+        deduplicated.event_id,
+        deduplicated.lead_id,
+        deduplicated.anonymous_id,
+        deduplicated.source_event_type,
+        deduplicated.url_path,
+        deduplicated.referrer,
+        deduplicated.user_agent,
+        deduplicated.ip_address,
+        filter_matches.filter_reason,
+        filter_matches.filter_reason is not null as is_filtered,
+        deduplicated.occurred_at
+    from deduplicated
+    left join filter_matches
+        on deduplicated.event_id = filter_matches.event_id
+)
+
+select * from final

@@ -1,0 +1,35 @@
+"""The one command-line entry point of the project's tooling: `lead-scoring <command>`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from lead_scoring import generate, summary
+
+Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+COMMANDS: list[Command] = [
+    ("generate", "write deterministic synthetic raw data and its ground truth", generate.add_arguments, generate.run),
+    ("summary", "print where the marts are and the tiers per scoring model", summary.add_arguments, summary.run),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lead-scoring", description=__doc__)
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name, help_text, add_arguments, run in COMMANDS:
+        subparser = subparsers.add_parser(name, help=help_text, description=help_text)
+        add_arguments(subparser)
+        subparser.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
