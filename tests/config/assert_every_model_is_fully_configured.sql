@@ -10,7 +10,10 @@ models as (
 checks as (
     select
         models.scoring_model_id,
-        (select count(*) from {{ ref('score_thresholds') }} as t where t.scoring_model_id = models.scoring_model_id) as threshold_rows,
+        (
+            select count(*) from {{ ref('score_thresholds') }} as t
+            where t.scoring_model_id = models.scoring_model_id
+        ) as threshold_rows,
         (
             select count(*) from {{ ref('score_bands') }} as b
             where b.scoring_model_id = models.scoring_model_id and b.band_type = 'fit_grade' and b.min_score = 0
@@ -19,8 +22,14 @@ checks as (
             select count(*) from {{ ref('score_bands') }} as b
             where b.scoring_model_id = models.scoring_model_id and b.band_type = 'engagement_level' and b.min_score = 0
         ) as engagement_level_floor_rows,
-        (select count(*) from {{ ref('fit_rules') }} as f where f.scoring_model_id = models.scoring_model_id) as fit_rule_rows,
-        (select count(*) from {{ ref('engagement_rules') }} as e where e.scoring_model_id = models.scoring_model_id) as engagement_rule_rows
+        (
+            select count(*) from {{ ref('fit_rules') }} as f
+            where f.scoring_model_id = models.scoring_model_id
+        ) as fit_rule_rows,
+        (
+            select count(*) from {{ ref('engagement_rules') }} as e
+            where e.scoring_model_id = models.scoring_model_id
+        ) as engagement_rule_rows
     from models
 )
 

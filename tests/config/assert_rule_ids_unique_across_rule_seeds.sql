@@ -3,11 +3,23 @@
 with
 
 rule_ids as (
-    select scoring_model_id, rule_id, 'fit_rules' as seed_name from {{ ref('fit_rules') }}
+    select
+        scoring_model_id,
+        rule_id,
+        'fit_rules' as seed_name
+    from {{ ref('fit_rules') }}
     union all
-    select scoring_model_id, rule_id, 'engagement_rules' as seed_name from {{ ref('engagement_rules') }}
+    select
+        scoring_model_id,
+        rule_id,
+        'engagement_rules' as seed_name
+    from {{ ref('engagement_rules') }}
     union all
-    select scoring_model_id, rule_id, 'inactivity_rules' as seed_name from {{ ref('inactivity_rules') }}
+    select
+        scoring_model_id,
+        rule_id,
+        'inactivity_rules' as seed_name
+    from {{ ref('inactivity_rules') }}
 )
 
 select

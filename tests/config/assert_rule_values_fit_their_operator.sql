@@ -4,18 +4,34 @@
 with
 
 rule_values as (
-    select 'fit_rules' as seed_name, rule_id as row_key, operator, rule_value
+    select
+        'fit_rules' as seed_name,
+        rule_id as row_key,
+        operator,
+        rule_value
     from {{ ref('fit_rules') }}
     union all
-    select 'engagement_rules' as seed_name, rule_id as row_key, property_operator as operator, property_value as rule_value
+    select
+        'engagement_rules' as seed_name,
+        rule_id as row_key,
+        property_operator as operator,
+        property_value as rule_value
     from {{ ref('engagement_rules') }}
     where property_name is not null
     union all
-    select 'scoring_models' as seed_name, scoring_model_id as row_key, segment_operator as operator, segment_value as rule_value
+    select
+        'scoring_models' as seed_name,
+        scoring_model_id as row_key,
+        segment_operator as operator,
+        segment_value as rule_value
     from {{ ref('scoring_models') }}
     where segment_attribute is not null
     union all
-    select 'traffic_filters' as seed_name, filter_id as row_key, match_operator as operator, match_value as rule_value
+    select
+        'traffic_filters' as seed_name,
+        filter_id as row_key,
+        match_operator as operator,
+        match_value as rule_value
     from {{ ref('traffic_filters') }}
 ),
 

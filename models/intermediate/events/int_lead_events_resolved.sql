@@ -35,7 +35,6 @@ resolved as (
         attributed.source_system,
         attributed.source_event_type,
         event_types.event_type,
-        coalesce(event_types.is_engagement, false) as is_engagement,
         attributed.source_lead_id,
         leads.canonical_lead_id as lead_id,
         attributed.url_path,
@@ -44,15 +43,16 @@ resolved as (
         attributed.clicked_url,
         attributed.activity_subject,
         attributed.rating,
+        attributed.occurred_at,
+        attributed.event_date,
+        coalesce(event_types.is_engagement, false) as is_engagement,
         case
             when attributed.source_filter_reason is not null then attributed.source_filter_reason
             when attributed.source_lead_id is null then 'anonymous_visitor'
             when leads.lead_id is null then 'unknown_lead'
             when leads.deleted_at is not null and attributed.occurred_at > leads.deleted_at then 'after_lead_deleted'
             when event_types.event_type is null then 'unknown_event_type'
-        end as filter_reason,
-        attributed.occurred_at,
-        attributed.event_date
+        end as filter_reason
     from attributed
     left join leads
         on attributed.source_lead_id = leads.lead_id

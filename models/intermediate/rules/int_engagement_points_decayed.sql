@@ -32,20 +32,20 @@ in_window as (
         engagement_rules.half_life_days,
         engagement_rules.max_per_day,
         engagement_rules.max_total,
-        {{ dbt.datediff('daily_counts.event_date', 'population.as_of_date', 'day') }} as age_days
+        {{ days_between('daily_counts.event_date', 'population.as_of_date') }} as age_days
     from population
     inner join daily_counts
         on
             population.lead_id = daily_counts.lead_id
             and population.scoring_model_id = daily_counts.scoring_model_id
-            and daily_counts.event_date <= population.as_of_date
+            and population.as_of_date >= daily_counts.event_date
     inner join engagement_rules
         on
             daily_counts.scoring_model_id = engagement_rules.scoring_model_id
             and daily_counts.rule_id = engagement_rules.rule_id
     where
         engagement_rules.window_days is null
-        or {{ dbt.datediff('daily_counts.event_date', 'population.as_of_date', 'day') }} < engagement_rules.window_days
+        or {{ days_between('daily_counts.event_date', 'population.as_of_date') }} < engagement_rules.window_days
 ),
 
 day_capped as (

@@ -31,8 +31,8 @@ final as (
         on
             population.lead_id = fit_matches.lead_id
             and population.scoring_model_id = fit_matches.scoring_model_id
-            and fit_matches.valid_from_date <= population.as_of_date
-            and (fit_matches.valid_to_date is null or fit_matches.valid_to_date > population.as_of_date)
+            and population.as_of_date >= fit_matches.valid_from_date
+            and (fit_matches.valid_to_date is null or population.as_of_date < fit_matches.valid_to_date)
 )
 
 select * from final

@@ -35,7 +35,7 @@ last_engagement as (
     left join engagement_days
         on
             scored_leads.lead_id = engagement_days.lead_id
-            and engagement_days.event_date <= scored_leads.as_of_date
+            and scored_leads.as_of_date >= engagement_days.event_date
     group by scored_leads.as_of_date, scored_leads.lead_id
 ),
 
@@ -44,10 +44,9 @@ inactive_days as (
         last_engagement.as_of_date,
         last_engagement.lead_id,
         last_engagement.last_engagement_date,
-        {{ dbt.datediff(
+        {{ days_between(
             'coalesce(last_engagement.last_engagement_date, cast(leads.created_at as date))',
             'last_engagement.as_of_date',
-            'day'
         ) }} as days_inactive
     from last_engagement
     inner join leads
@@ -66,7 +65,7 @@ applicable_rules as (
         inactive_days.last_engagement_date,
         row_number() over (
             partition by population.as_of_date, population.lead_id, population.scoring_model_id
-            order by inactivity_rules.inactive_days_min desc, inactivity_rules.rule_id
+            order by inactivity_rules.inactive_days_min desc, inactivity_rules.rule_id asc
         ) as severity_rank
     from population
     inner join inactive_days

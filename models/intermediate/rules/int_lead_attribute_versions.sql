@@ -56,7 +56,7 @@ daily_updates as (
         cast(attribute_updates.updated_at as date) as valid_from_date,
         row_number() over (
             partition by leads.canonical_lead_id, attribute_updates.attribute_name, cast(attribute_updates.updated_at as date)
-            order by attribute_updates.updated_at desc, attribute_updates.attribute_value
+            order by attribute_updates.updated_at desc, attribute_updates.attribute_value asc
         ) as update_rank
     from attribute_updates
     inner join leads
@@ -81,7 +81,11 @@ referenced_long_attributes as (
         select lower(trim(segment_attribute)) as attribute_name from scoring_models
         where segment_attribute is not null
     ) as referenced
-    where attribute_name not in ({% for attribute in crm_attributes %}'{{ attribute }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    where attribute_name not in (
+        {%- for attribute in crm_attributes %}
+            '{{ attribute }}'{% if not loop.last %},{% endif %}
+        {%- endfor %}
+    )
 ),
 
 first_long_values as (

@@ -40,7 +40,11 @@ filtered_models as (
         on lower(trim(scoring_models.segment_attribute)) = attribute_versions.attribute_name
     where
         scoring_models.is_active
-        and {{ rule_condition('scoring_models.segment_operator', 'attribute_versions.attribute_value', 'scoring_models.segment_value') }}
+        and {{ rule_condition(
+            'scoring_models.segment_operator',
+            'attribute_versions.attribute_value',
+            'scoring_models.segment_value',
+        ) }}
 )
 
 select * from unfiltered_models

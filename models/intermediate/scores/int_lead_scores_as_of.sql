@@ -28,9 +28,10 @@ component_scores as (
         as_of_date,
         lead_id,
         scoring_model_id,
-        sum(case when score_component = 'fit' then counted_points else 0 end) as fit_score,
-        sum(case when score_component = 'engagement' then counted_points else 0 end) as engagement_score,
-        sum(weighted_points) as total_score
+        {{ round_points("sum(case when score_component = 'fit' then counted_points else 0 end)") }} as fit_score,
+        {{ round_points("sum(case when score_component = 'engagement' then counted_points else 0 end)") }}
+            as engagement_score,
+        {{ round_points('sum(weighted_points)') }} as total_score
     from ledger
     group by as_of_date, lead_id, scoring_model_id
 ),
@@ -100,7 +101,7 @@ qualification_events as (
     inner join milestones
         on
             scores.lead_id = milestones.lead_id
-            and milestones.first_event_date <= scores.as_of_date
+            and scores.as_of_date >= milestones.first_event_date
     group by scores.as_of_date, scores.lead_id, scores.scoring_model_id
 ),
 

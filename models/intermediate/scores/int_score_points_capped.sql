@@ -38,11 +38,23 @@ inactivity_rules as (
 ),
 
 rule_descriptions as (
-    select scoring_model_id, rule_id, description from fit_rules
+    select
+        scoring_model_id,
+        rule_id,
+        description
+    from fit_rules
     union all
-    select scoring_model_id, rule_id, description from engagement_rules
+    select
+        scoring_model_id,
+        rule_id,
+        description
+    from engagement_rules
     union all
-    select scoring_model_id, rule_id, description from inactivity_rules
+    select
+        scoring_model_id,
+        rule_id,
+        description
+    from inactivity_rules
 ),
 
 rule_points as (
@@ -145,7 +157,8 @@ group_cap_rows as (
         adjustment_points as counted_points,
         cast(null as date) as last_event_date
     from group_caps
-    where adjustment_points != 0
+    -- sums of decayed points carry floating-point noise: a cap "binds" only beyond it
+    where abs(adjustment_points) > 0.000000001
 ),
 
 component_totals as (
@@ -178,7 +191,7 @@ component_bound_rows as (
         {{ clamp('component_points', '0.0', '100.0') }} - component_points as counted_points,
         cast(null as date) as last_event_date
     from component_totals
-    where {{ clamp('component_points', '0.0', '100.0') }} != component_points
+    where abs({{ clamp('component_points', '0.0', '100.0') }} - component_points) > 0.000000001
 ),
 
 ledger as (

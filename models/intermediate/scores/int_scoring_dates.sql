@@ -30,10 +30,10 @@ checkpoint_numbers as (
 
 final as (
     select
-        cast(
-            {{ dbt.dateadd('day', '-1 * checkpoint_numbers.checkpoint_number * ' ~ (var('score_history_interval_days') | int), 'as_of.as_of_date') }}
-            as date
-        ) as as_of_date,
+        {{ add_days(
+            'as_of.as_of_date',
+            '-1 * checkpoint_numbers.checkpoint_number * ' ~ (var('score_history_interval_days') | int),
+        ) }} as as_of_date,
         checkpoint_numbers.checkpoint_number,
         checkpoint_numbers.checkpoint_number = 0 as is_current
     from as_of

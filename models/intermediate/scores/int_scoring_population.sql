@@ -24,8 +24,8 @@ final as (
     from scoring_dates
     inner join segments
         on
-            segments.valid_from_date <= scoring_dates.as_of_date
-            and (segments.valid_to_date is null or segments.valid_to_date > scoring_dates.as_of_date)
+            scoring_dates.as_of_date >= segments.valid_from_date
+            and (segments.valid_to_date is null or scoring_dates.as_of_date < segments.valid_to_date)
     inner join leads
         on segments.lead_id = leads.lead_id
     where leads.deleted_at is null or cast(leads.deleted_at as date) > scoring_dates.as_of_date

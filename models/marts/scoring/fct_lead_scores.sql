@@ -20,17 +20,17 @@ current_scores as (
 
 reason_candidates as (
     select
-        lead_id,
-        scoring_model_id,
+        ledger.lead_id,
+        ledger.scoring_model_id,
         {{ dbt.concat([
-            'rule_description',
+            'ledger.rule_description',
             "' ('",
-            "case when weighted_points > 0 then '+' else '' end",
-            'cast(cast(weighted_points as decimal(10, 1)) as ' ~ dbt.type_string() ~ ')',
+            "case when ledger.weighted_points > 0 then '+' else '' end",
+            'cast(cast(ledger.weighted_points as decimal(10, 1)) as ' ~ dbt.type_string() ~ ')',
             "')'",
         ]) }} as reason,
         row_number() over (
-            partition by lead_id, scoring_model_id
+            partition by ledger.lead_id, ledger.scoring_model_id
             order by abs(ledger.weighted_points) desc, ledger.rule_id
         ) as reason_rank
     from ledger
@@ -75,7 +75,7 @@ final as (
             'No scoring rule applies'
         ) as top_reasons,
         current_scores.as_of_date,
-        cast({{ dbt.dateadd('day', 1, 'current_scores.as_of_date') }} as {{ dbt.type_timestamp() }}) as scored_at
+        cast({{ add_days('current_scores.as_of_date', 1) }} as {{ dbt.type_timestamp() }}) as scored_at
     from current_scores
     left join top_reasons
         on

@@ -62,7 +62,10 @@ domain_class_matches as (
     select
         distinct_domains.email_domain,
         min(domain_classes.domain_class) as email_domain_class
-    from (select distinct email_domain from leads where email_domain is not null) as distinct_domains
+    from (
+        select distinct email_domain from leads
+        where email_domain is not null
+    ) as distinct_domains
     inner join domain_classes
         on {{ rule_condition('domain_classes.match_operator', 'distinct_domains.email_domain', 'domain_classes.match_value') }}
     group by distinct_domains.email_domain
@@ -73,7 +76,10 @@ seniority_matches as (
         distinct_titles.job_title_key,
         seniorities.seniority,
         row_number() over (partition by distinct_titles.job_title_key order by seniorities.priority) as match_rank
-    from (select distinct lower(job_title) as job_title_key from leads where job_title is not null) as distinct_titles
+    from (
+        select distinct lower(job_title) as job_title_key from leads
+        where job_title is not null
+    ) as distinct_titles
     inner join seniorities
         on {{ regexp_matches('distinct_titles.job_title_key', 'seniorities.title_pattern') }}
 ),

@@ -30,7 +30,7 @@ select
     rep_id,
     disqualification_reason,
     rating,
-    case when disqualification_reason is not null then 'disqualification' else 'rating' end as feedback_type,
-    created_at
+    created_at,
+    case when disqualification_reason is not null then 'disqualification' else 'rating' end as feedback_type
 from deduplicated
 where duplicate_rank = 1

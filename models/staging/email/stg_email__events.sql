@@ -1,3 +1,6 @@
+-- A table, not a view: two models and several tests read it, and evaluating the traffic filters
+-- over every event once is cheaper than once per reader.
+{{ config(materialized='table') }}
 -- One row per email event id: typed, with the seconds since the same campaign was delivered to
 -- the lead, and security-scanner clicks / privacy-proxy opens flagged (kept, not deleted).
 with
@@ -68,8 +71,8 @@ final as (
         timed.user_agent,
         timed.seconds_after_delivery,
         filter_matches.filter_reason,
-        filter_matches.filter_reason is not null as is_filtered,
-        timed.occurred_at
+        timed.occurred_at,
+        filter_matches.filter_reason is not null as is_filtered
     from timed
     left join filter_matches
         on timed.event_id = filter_matches.event_id

@@ -1,3 +1,6 @@
+-- A table, not a view: two models and several tests read it, and evaluating the traffic filters
+-- over every event once is cheaper than once per reader.
+{{ config(materialized='table') }}
 -- One row per web event id: typed, with bot and internal traffic flagged (kept, not deleted).
 -- Anonymous events are stitched to leads downstream (int_web_visitors_identified).
 with
@@ -47,8 +50,8 @@ final as (
         deduplicated.user_agent,
         deduplicated.ip_address,
         filter_matches.filter_reason,
-        filter_matches.filter_reason is not null as is_filtered,
-        deduplicated.occurred_at
+        deduplicated.occurred_at,
+        filter_matches.filter_reason is not null as is_filtered
     from deduplicated
     left join filter_matches
         on deduplicated.event_id = filter_matches.event_id
