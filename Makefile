@@ -21,7 +21,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv data build demo test lint pytest clean
+.PHONY: help venv data validate-config build demo test lint pytest clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
@@ -40,8 +40,12 @@ data: venv
 	$(BIN)/lead-scoring generate --leads $(LEADS) --events-per-lead $(EVENTS_PER_LEAD) --days $(DAYS) \
 		--seed $(SEED) --out data/raw --truth-dir data/truth
 
-build: venv
+# Validate the scoring configuration (load the seeds, run their tests) before any model is built.
+validate-config: venv
 	mkdir -p warehouse
+	$(DBT) build --select resource_type:seed --indirect-selection cautious
+
+build: validate-config
 	$(DBT) build --full-refresh
 
 demo: data build

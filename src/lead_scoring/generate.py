@@ -113,7 +113,7 @@ ANON_VISITS_MEAN = 3.0  # events per never-identified visitor
 PRE_IDENTIFICATION_SHARE = 0.25
 EMAIL_ROWS_PER_DELIVERY = 1.405  # delivered + opens + clicks + ... per send, for the budget
 ACTIVITY_BASE_PER_LEAD = 1.58  # expected activities per lead at activity scale 1
-ENGAGEMENT_INTENT, ENGAGEMENT_NOISE = 0.55, 0.35
+ENGAGEMENT_INTENT, ENGAGEMENT_NOISE = 0.9, 0.25
 BURST_MAX_SHARE = 0.6
 DUPLICATE_LEAD_RATE = 0.02
 REEXPORT_RATE = 0.002
@@ -1019,7 +1019,7 @@ def _leads_chunk(ctx: _Context, rng: np.random.Generator, offset: int, n: int) -
     )
     fit_z = (fit - FIT_MEAN) / FIT_SD
     intent = INTENT_FROM_FIT * fit_z + np.sqrt(1 - INTENT_FROM_FIT**2) * rng.standard_normal(n)
-    price_shopper = 0.5 * intent + 0.85 * rng.standard_normal(n)
+    price_shopper = 0.5 * intent + 0.6 * rng.standard_normal(n)
     tech_evaluator = rng.random(n) < 0.08 + 0.25 * np.isin(function, (ENG, DATA))
     job_seeker = rng.random(n) < 0.03 + 0.07 * (seniority == IC) + 0.25 * (seniority == STUDENT)
     timeline = 3 - np.searchsorted(-TIMELINE_CUTS, -(intent + 0.7 * rng.standard_normal(n)), side="left")
@@ -1163,7 +1163,7 @@ def _crm_leads(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.Table:
             "company_domain": ck.company_domain,
             "industry": _take(V_INDUSTRY, ck.industry),
             "employee_count": pa.array(ck.employees.astype(np.int64), mask=~ck.employees_observed),
-            "annual_revenue": pa.array(ck.revenue, mask=~(ck.revenue_observed & ck.employees_observed)),
+            "annual_revenue": pa.array(ck.revenue, mask=~ck.revenue_observed),
             "country": _take(V_COUNTRY, ck.country),
             "lead_source": _take(V_SOURCE, ck.source),
             "owner_id": _take(V_REPS, ck.owner),
@@ -1216,9 +1216,9 @@ def _lead_attributes(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.
     language = np.where(rng.random(n) < 0.8, COUNTRY_LANGUAGE[ck.country], 0)
     columns = (
         (ck.product, rng.random(n) < 0.65),
-        (ck.timeline, rng.random(n) < 0.25 + 0.45 * engaged),
-        ((~ck.budget).astype(np.intp), rng.random(n) < 0.20 + 0.35 * engaged),
-        (ck.tech, rng.random(n) < 0.6),
+        (ck.timeline, rng.random(n) < 0.45 + 0.4 * engaged),
+        ((~ck.budget).astype(np.intp), rng.random(n) < 0.40 + 0.35 * engaged),
+        (ck.tech, rng.random(n) < 0.8),
         (language, rng.random(n) < 0.7),
         ((~ck.opt_in).astype(np.intp), rng.random(n) < 0.9),
     )
@@ -1263,7 +1263,7 @@ def _web_category_cum(ck: _Chunk, burst: bool) -> F64:
     w = np.column_stack(
         [
             np.ones(ck.n),
-            0.07 * np.exp(0.9 * ck.price_shopper) * np.where(competitor, 3.0, 1.0) * boost,
+            0.06 * np.exp(1.2 * ck.price_shopper) * np.where(competitor, 3.0, 1.0) * boost,
             0.015 + 0.30 * ck.tech_evaluator + 0.2 * competitor,
             0.008 + 0.45 * ck.job_seeker + 0.08 * student,
             0.035 * np.exp(0.5 * ck.intent) * (1.5 if burst else 1.0),
@@ -1460,7 +1460,7 @@ def _email_events(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.Tab
     m = lead.size
     ref = _reassign_to_duplicate(rng, ck, lead, t_send)
     delivered = ~bounce
-    lead_open = _sigmoid(OPEN_BASE + 0.8 * ck.intent + 0.6 * rng.standard_normal(ck.n))
+    lead_open = _sigmoid(OPEN_BASE + 1.0 * ck.intent + 0.4 * rng.standard_normal(ck.n))
     human_open = delivered & (rng.random(m) < lead_open[lead])
     t_open = t_send + (rng.lognormal(np.log(3.0), 1.2, m) * HOUR).astype(np.int64)
     proxy_open = delivered & ck.mpp[lead] & (rng.random(m) < MPP_OPEN_RATE)
