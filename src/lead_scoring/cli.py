@@ -11,8 +11,18 @@ from lead_scoring import generate, summary
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 COMMANDS: list[Command] = [
-    ("generate", "write deterministic synthetic raw data and its ground truth", generate.add_arguments, generate.run),
-    ("summary", "print where the marts are and the tiers per scoring model", summary.add_arguments, summary.run),
+    (
+        "generate",
+        "write deterministic synthetic raw data and its ground truth",
+        generate.add_arguments,
+        generate.run,
+    ),
+    (
+        "summary",
+        "print where the marts are and the tiers per scoring model",
+        summary.add_arguments,
+        summary.run,
+    ),
 ]
 
 

@@ -33,8 +33,8 @@ def default_database() -> Path:
     return Path(os.environ.get("LEAD_SCORING_DUCKDB_PATH", DEFAULT_DATABASE))
 
 
-def tier_summary(database: Path) -> list[tuple]:
-    """Rows of (model, leads, hot, warm, cold, mql, sql, avg score, as-of date) from the marts."""
+def tier_summary(database: Path) -> tuple[list[tuple], list[str]]:
+    """Tier rows (model, leads, hot, warm, cold, MQL, SQL, avg score, as-of date) and mart names."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
@@ -42,7 +42,7 @@ def tier_summary(database: Path) -> list[tuple]:
         marts = connection.execute(
             "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
         ).fetchall()
-    return [tuple(int(v) if isinstance(v, int) else v for v in row) for row in rows], [m[0] for m in marts]
+    return [tuple(row) for row in rows], [name for (name,) in marts]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,7 +20,9 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def run_dbt(project_dir: Path, args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_dbt(
+    project_dir: Path, args: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     """Run dbt in `project_dir` with telemetry off and the project's profiles; capture output."""
     full_env = {
         **os.environ,

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import COPY_IGNORE, PROJECT_ROOT, run_dbt
 
 VALIDATE = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious"]
