@@ -130,7 +130,7 @@ OFFICE_NET = (10 << 24) | (20 << 16)  # 10.20.0.0/16
 # --------------------------------------------------------------------------------------------------------
 # Truth model
 # --------------------------------------------------------------------------------------------------------
-INTERCEPT = -3.75
+INTERCEPT = -4.1
 FIT_MEAN, FIT_SD = 0.21, 1.14  # moments of the firmographic fit score (standardises intent's fit part)
 INTENT_FROM_FIT = 0.45
 INTENT_EFFECT = 1.10
@@ -427,7 +427,7 @@ PRODUCT_EFFECT = np.array([0.25, 0.0, -0.30])
 PAYMENTS = 2
 TIMELINES = ("0-3 months", "3-6 months", "6-12 months", "no timeline")
 TIMELINE_EFFECT = np.array([0.35, 0.15, 0.0, -0.25])
-TIMELINE_CUTS = np.array([1.0, 0.2, -0.5])  # on intent + N(0, 0.7), descending
+TIMELINE_CUTS = np.array([1.0, 0.2, -0.5])  # on intent + N(0, 0.5), descending
 YES_NO = ("yes", "no")
 TRUE_FALSE = ("true", "false")
 # attribute name, values, share of leads having it (timeline / budget: base, extra via intent)
@@ -1022,8 +1022,8 @@ def _leads_chunk(ctx: _Context, rng: np.random.Generator, offset: int, n: int) -
     price_shopper = 0.5 * intent + 0.6 * rng.standard_normal(n)
     tech_evaluator = rng.random(n) < 0.08 + 0.25 * np.isin(function, (ENG, DATA))
     job_seeker = rng.random(n) < 0.03 + 0.07 * (seniority == IC) + 0.25 * (seniority == STUDENT)
-    timeline = 3 - np.searchsorted(-TIMELINE_CUTS, -(intent + 0.7 * rng.standard_normal(n)), side="left")
-    timeline = np.clip(timeline, 0, 3)
+    # number of cuts above the score: 0 = "0-3 months" (most urgent) ... 3 = "no timeline"
+    timeline = np.searchsorted(-TIMELINE_CUTS, -(intent + 0.5 * rng.standard_normal(n)), side="left")
     budget = rng.random(n) < _sigmoid(-0.4 + 0.9 * intent + 0.4 * (employees >= 100))
     opt_in = rng.random(n) < NEWSLETTER_OPT_IN_RATE
 
@@ -1268,7 +1268,7 @@ def _web_category_cum(ck: _Chunk, burst: bool) -> F64:
             0.008 + 0.45 * ck.job_seeker + 0.08 * student,
             0.035 * np.exp(0.5 * ck.intent) * (1.5 if burst else 1.0),
             0.04 * np.exp(0.4 * ck.intent),
-            0.004 * np.exp(1.1 * ck.intent) * (3.0 if burst else 1.0),
+            0.004 * np.exp(1.3 * ck.intent) * (3.0 if burst else 1.0),
             np.full(ck.n, 0.015),
         ]
     )
@@ -1465,7 +1465,7 @@ def _email_events(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.Tab
     t_open = t_send + (rng.lognormal(np.log(3.0), 1.2, m) * HOUR).astype(np.int64)
     proxy_open = delivered & ck.mpp[lead] & (rng.random(m) < MPP_OPEN_RATE)
     t_proxy = t_send + rng.integers(1 * MINUTE, 15 * MINUTE, m)
-    human_click = human_open & (rng.random(m) < _sigmoid(CLICK_BASE + 0.9 * intent))
+    human_click = human_open & (rng.random(m) < _sigmoid(CLICK_BASE + 1.1 * intent))
     t_click = t_open + (rng.lognormal(np.log(2.0), 1.0, m) * MINUTE).astype(np.int64)
     hot = rng.random(m) < _sigmoid(intent - 1.0)
     link = np.where(
