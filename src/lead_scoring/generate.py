@@ -30,7 +30,8 @@ Ground truth
     Behaviour (web, email, activities, attributes) is generated from the latents, not from the outcome:
     high intent means more events, more pricing / demo / webinar / content and a burst of activity in the
     weeks before the lead's buying window; docs/api views reveal technical evaluators and careers views job
-    seekers. Only the opportunity itself and the meetings after its creation depend on the outcome.
+    seekers. Only the opportunity, the deal meetings after its creation and deletion (only non-converted
+    leads are deleted) depend on the outcome; rep ratings depend on the true log-odds plus noise.
     Converted leads get exactly one opportunity, created 1-10 days after the buying window and always
     before ``end_date``, so ``has_converted`` equals "has a row in opportunities".
 
@@ -122,7 +123,7 @@ DUPLICATE_EVENT_SHARE = 0.5
 BAD_EMAIL_RATE = 0.02
 MPP_LEAD_RATE, MPP_OPEN_RATE = 0.17, 0.9
 SCANNER_LEAD_RATE, SCANNER_CLICK_RATE = 0.10, 0.42
-OPEN_BASE, CLICK_BASE = -1.25, -2.2
+OPEN_BASE, CLICK_BASE = -1.25, -2.45
 CAMPAIGNS_PER_DAY = 2 / 7
 MAX_LIST_RATE = 0.45
 OFFICE_NET = (10 << 24) | (20 << 16)  # 10.20.0.0/16
@@ -374,6 +375,7 @@ FREE_MAIL = (
     ("icloud.com", 0.07), ("gmx.de", 0.05), ("web.de", 0.03), ("aol.com", 0.02), ("proton.me", 0.03),
     ("yahoo.co.uk", 0.02), ("hotmail.fr", 0.02),
 )  # fmt: skip
+EMAIL_NUMBER_MULTIPLIER = 7_919  # prime, coprime with powers of ten: a bijection on the lead numbers
 FREE_MAIL_P = np.array([f[1] for f in FREE_MAIL]) / sum(f[1] for f in FREE_MAIL)
 # email domain, company domain, name, country
 UNIVERSITIES = (
@@ -783,6 +785,13 @@ def _exact_sample(rng: np.random.Generator, candidates: IntArr, rate: float, bas
     return np.sort(rng.choice(candidates, size=k, replace=False)) if k else candidates[:0]
 
 
+def _run_starts(sorted_keys: npt.NDArray[np.integer]) -> BoolArr:
+    """True where a run of equal values starts in a sorted array (empty in, empty out)."""
+    starts = np.ones(sorted_keys.size, dtype=bool)
+    starts[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return starts
+
+
 def _weibull_cdf(x_days: F64) -> F64:
     """CDF of the creation -> buying-window delay."""
     return 1.0 - np.exp(-np.power(np.maximum(x_days, 0.0) / PEAK_SCALE_DAYS, PEAK_SHAPE))
@@ -943,6 +952,28 @@ def _companies(
     return company_of_lead, industry, employees, country, name, domain
 
 
+def _email_suffixes(
+    ctx: _Context, offset: int, name_key: IntArr, domain: IntArr, mail_kind: IntArr
+) -> pa.Array:
+    """Digits after ``first.last`` that keep every address unique.
+
+    Addresses on shared domains (free mail, universities, competitors) carry a number that is a bijection of
+    the global lead number; colleagues with the same name at one company get ``2``, ``3``, ...
+    """
+    n = name_key.size
+    modulus = 10 ** max(4, len(str(ctx.leads)))
+    number = ((offset + np.arange(n, dtype=np.int64)) * EMAIL_NUMBER_MULTIPLIER + 12_345) % modulus
+    key = name_key.astype(np.int64) * (int(domain.max(initial=0)) + 1) + domain
+    order = np.argsort(key, kind="stable")
+    new_group = _run_starts(key[order])
+    position = np.arange(n)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = position - np.maximum.accumulate(np.where(new_group, position, 0))
+    company = mail_kind == COMPANY_MAIL
+    number = np.where(company, rank + 1, number)
+    return pc.if_else(pa.array(~company | (rank > 0)), pc.cast(pa.array(number), STR), "")
+
+
 def _leads_chunk(ctx: _Context, rng: np.random.Generator, offset: int, n: int) -> _Chunk:
     """Draw the fit attributes, latent traits, true probability, outcome and dirt flags of ``n`` leads."""
     created = ctx.start + (rng.random(n) * (ctx.end - ctx.start)).astype(np.int64)
@@ -990,8 +1021,7 @@ def _leads_chunk(ctx: _Context, rng: np.random.Generator, offset: int, n: int) -
     mail_idx = np.where(free, free_idx, org_idx)
     first = rng.integers(0, len(FIRST_NAMES), n)
     last = rng.integers(0, len(LAST_NAMES), n)
-    with_digits = free | (is_student & (rng.random(n) < 0.4))
-    digits = pc.if_else(pa.array(with_digits), pc.cast(pa.array(rng.integers(1, 10_000, n)), STR), "")
+    digits = _email_suffixes(ctx, offset, first * len(LAST_NAMES) + last, mail_idx, mail_kind)
     local = pc.binary_join_element_wise(_take(V_FIRST_ASCII, first), _take(V_LAST_ASCII, last), ".")
     email = pc.binary_join_element_wise(
         pc.binary_join_element_wise(local, digits, ""), _take(mail_domains, mail_idx), "@"
@@ -1544,7 +1574,7 @@ def _crm_activities(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.T
     won = np.flatnonzero(ck.converted)
     deal = np.repeat(won, 1 + rng.poisson(scale * 1.2, won.size))
     t_deal = ck.t_opp[deal] + (rng.exponential(20.0, deal.size) * DAY).astype(np.int64)
-    first_deal = np.r_[True, deal[1:] != deal[:-1]]
+    first_deal = _run_starts(deal)
     t_deal[first_deal] = ck.t_opp[deal[first_deal]] + rng.integers(MINUTE, 3 * HOUR, first_deal.sum())
     parts.append((deal, MEETING, DEAL_S0 + rng.integers(0, len(DEAL_SUBJECTS), deal.size), t_deal))
 
@@ -1554,7 +1584,7 @@ def _crm_activities(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.T
     has_next = first_web < ctx.webinar_t.size
     reg, first_web = reg[has_next], first_web[has_next]
     webinar = first_web + (rng.random(reg.size) * (ctx.webinar_t.size - first_web)).astype(np.intp)
-    signup = np.r_[True, reg[1:] != reg[:-1]] & (ck.source[reg] == SOURCE_WEBINAR)  # the lead's source
+    signup = _run_starts(reg) & (ck.source[reg] == SOURCE_WEBINAR)  # registration behind the lead source
     webinar[signup] = first_web[signup]
     t_web = ctx.webinar_t[webinar]
     t_reg = np.maximum(t_web - (rng.uniform(1.0, 14.0, reg.size) * DAY).astype(np.int64), ck.created[reg])
@@ -1566,7 +1596,7 @@ def _crm_activities(ck: _Chunk, ctx: _Context, rng: np.random.Generator) -> pa.T
     at_event = ck.source == SOURCE_EVENT
     ev = np.repeat(all_leads, rng.poisson(scale * 0.04 * np.exp(0.4 * ck.intent)) + at_event)
     t_ev = _between(rng, ck.created[ev], np.full(ev.size, end))
-    first_ev = np.r_[True, ev[1:] != ev[:-1]] & at_event[ev] if ev.size else np.zeros(0, dtype=bool)
+    first_ev = _run_starts(ev) & at_event[ev]
     t_ev[first_ev] = ck.created[ev[first_ev]] + rng.integers(MINUTE, HOUR, first_ev.sum())
     parts.append((ev, EVENT_ATTENDED, EVENT_S0 + rng.integers(0, len(EVENT_NAMES), ev.size), t_ev))
 
