@@ -7,8 +7,8 @@
     )
 }}
 -- One row per event from every source system (web, email, CRM activities, opportunities, sales
--- feedback) in one shape, as the sources recorded it. Incremental: a run reads events from
--- `event_lookback_days` before the newest loaded one. Everything that can change after an event
+-- feedback) in one shape, as the sources recorded it. Incremental: a run reads, per source system,
+-- events from `event_lookback_days` before that source's newest loaded one. Everything that can change after an event
 -- arrived (identity stitching, deleted leads, the event-type catalogue) is resolved downstream,
 -- so an incremental run and a full refresh hold the same rows.
 with
@@ -49,6 +49,9 @@ unioned as (
         filter_reason as source_filter_reason,
         occurred_at
     from web_events
+    {% if is_incremental() %}
+        where {{ is_new_event('occurred_at', 'web') }}
+    {% endif %}
 
     union all
 
@@ -67,6 +70,9 @@ unioned as (
         filter_reason as source_filter_reason,
         occurred_at
     from email_events
+    {% if is_incremental() %}
+        where {{ is_new_event('occurred_at', 'email') }}
+    {% endif %}
 
     union all
 
@@ -85,6 +91,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as source_filter_reason,
         occurred_at
     from activities
+    {% if is_incremental() %}
+        where {{ is_new_event('occurred_at', 'crm_activities') }}
+    {% endif %}
 
     union all
 
@@ -103,6 +112,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as source_filter_reason,
         created_at as occurred_at
     from opportunities
+    {% if is_incremental() %}
+        where {{ is_new_event('created_at', 'opportunities') }}
+    {% endif %}
 
     union all
 
@@ -121,6 +133,9 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as source_filter_reason,
         created_at as occurred_at
     from sales_feedback
+    {% if is_incremental() %}
+        where {{ is_new_event('created_at', 'sales_feedback') }}
+    {% endif %}
 ),
 
 final as (
@@ -128,12 +143,6 @@ final as (
         *,
         cast(occurred_at as date) as event_date
     from unioned
-    {% if is_incremental() %}
-        where occurred_at >= (
-            select {{ dbt.dateadd('day', -1 * var('event_lookback_days'), 'max(occurred_at)') }}
-            from {{ this }}
-        )
-    {% endif %}
 )
 
 select * from final
