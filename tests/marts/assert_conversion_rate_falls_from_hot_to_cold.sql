@@ -8,19 +8,8 @@ scores as (
     select * from {{ ref('fct_lead_scores') }}
 ),
 
-opportunities as (
-    select * from {{ ref('stg_crm__opportunities') }}
-),
-
-leads as (
-    select * from {{ ref('stg_crm__leads') }}
-),
-
 converted_leads as (
-    select distinct leads.canonical_lead_id as lead_id
-    from opportunities
-    inner join leads
-        on opportunities.lead_id = leads.lead_id
+    select * from {{ ref('int_lead_conversions') }}
 ),
 
 tier_rates as (
