@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import generate, summary
+from lead_scoring import generate, postgres, summary, warehouses
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -16,6 +16,18 @@ COMMANDS: list[Command] = [
         "write deterministic synthetic raw data and its ground truth",
         generate.add_arguments,
         generate.run,
+    ),
+    (
+        "load-postgres",
+        "copy the raw files into schema raw of a PostgreSQL database (LEAD_SCORING_PG_* variables)",
+        postgres.add_arguments,
+        postgres.run,
+    ),
+    (
+        "check-warehouses",
+        "build on DuckDB, PostgreSQL and Spark and compare the score marts",
+        warehouses.add_arguments,
+        warehouses.run,
     ),
     (
         "summary",

@@ -2,6 +2,7 @@
     'job_title', 'seniority', 'company_name', 'company_domain', 'industry', 'country', 'lead_source',
     'owner_id', 'email_domain', 'email_domain_class', 'employee_count', 'annual_revenue',
 ] -%}
+{%- set numeric_attributes = ['employee_count', 'annual_revenue'] -%}
 -- One row per canonical lead, attribute and version: every scoreable property of a lead as text,
 -- with the dates it was valid (valid_from_date inclusive, valid_to_date exclusive, null = still valid).
 -- CRM columns (industry, employee_count, seniority, email_domain_class, ...) are valid from the
@@ -38,7 +39,11 @@ crm_column_versions as (
         select
             lead_id,
             '{{ attribute }}' as attribute_name,
-            cast({{ attribute }} as {{ dbt.type_string() }}) as attribute_value,
+            {% if attribute in numeric_attributes -%}
+                {{ number_as_text(attribute) }}
+            {%- else -%}
+                cast({{ attribute }} as {{ dbt.type_string() }})
+            {%- endif %} as attribute_value,
             cast(created_at as date) as valid_from_date
         from leads
         where not is_duplicate

@@ -146,7 +146,7 @@ group_cap_rows as (
         score_group,
         {{ dbt.concat([
             "'Points in group '", 'score_group', "' limited to '",
-            'cast(binding_limit as ' ~ dbt.type_string() ~ ')',
+            number_as_text('binding_limit'),
         ]) }} as rule_description,
         cast(null as {{ dbt.type_string() }}) as matched_value,
         0 as event_count,
