@@ -14,6 +14,9 @@ LEADS ?= 10000
 EVENTS_PER_LEAD ?= 52
 DAYS ?= 365
 SEED ?= 42
+# Cross-engine check (make test-warehouses): engines and scale.
+WAREHOUSE_ENGINES ?= postgres
+WAREHOUSE_LEADS ?= 2000
 
 # Nothing may wait on the network: no telemetry, no version checks.
 export DO_NOT_TRACK := 1
@@ -22,11 +25,12 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv data validate-config build demo test lint pytest clean
+.PHONY: help venv data validate-config build demo test lint pytest test-warehouses clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
 	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
+	@echo "make test-warehouses - the same project on PostgreSQL and Spark, compared with DuckDB"
 	@echo "make clean  - remove the virtualenv, generated data, warehouse and dbt artefacts"
 
 venv: $(VENV)/.installed
@@ -60,7 +64,14 @@ lint: venv
 pytest: venv
 	$(BIN)/pytest
 
-test: lint data build pytest
+# Build on DuckDB, PostgreSQL (a throwaway local server, installed from Debian if missing) and
+# Spark with every test, and compare the score marts row by row.
+test-warehouses: venv
+	$(BIN)/lead-scoring check-warehouses --engines $(WAREHOUSE_ENGINES) --leads $(WAREHOUSE_LEADS) \
+		--work-dir build/warehouses
+
+test: lint data build pytest test-warehouses
 
 clean:
-	rm -rf $(VENV) data warehouse target logs
+	rm -rf $(VENV) data target logs build
+	find warehouse -name '*.duckdb*' -delete
