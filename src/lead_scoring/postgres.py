@@ -19,15 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-RAW_ENTITIES = (
-    "crm_leads",
-    "crm_lead_attributes",
-    "web_events",
-    "email_events",
-    "crm_activities",
-    "opportunities",
-    "sales_feedback",
-)
+from lead_scoring.generate import RAW_FILES as RAW_ENTITIES
+
 DEFAULT_PORT = 54329
 DEFAULT_USER = "lead_scoring"
 DEFAULT_DATABASE = "lead_scoring"
