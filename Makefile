@@ -70,7 +70,7 @@ test-warehouses: venv
 	$(BIN)/lead-scoring check-warehouses --engines $(WAREHOUSE_ENGINES) --leads $(WAREHOUSE_LEADS) \
 		--work-dir build/warehouses
 
-test: lint data build pytest test-warehouses
+test: lint data build test-warehouses pytest
 
 clean:
 	rm -rf $(VENV) data target logs build
