@@ -25,7 +25,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv data validate-config build demo test lint pytest test-warehouses clean
+.PHONY: help venv data validate-config build demo test lint pytest test-warehouses validate-data clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
@@ -70,8 +70,13 @@ test-warehouses: venv
 	$(BIN)/lead-scoring check-warehouses --engines $(WAREHOUSE_ENGINES) --leads $(WAREHOUSE_LEADS) \
 		--work-dir build/warehouses
 
-test: lint data build test-warehouses pytest
+# Great Expectations: raw-file contract and distributions, mart distributions (strict on generated
+# data); Data Docs in reports/data_docs/index.html.
+validate-data: venv
+	$(BIN)/lead-scoring validate-data --strict
+
+test: lint data build validate-data test-warehouses pytest
 
 clean:
-	rm -rf $(VENV) data target logs build
+	rm -rf $(VENV) data target logs build reports
 	find warehouse -name '*.duckdb*' -delete

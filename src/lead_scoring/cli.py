@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import generate, postgres, summary, warehouses
+from lead_scoring import expectations, generate, postgres, summary, warehouses
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -28,6 +28,12 @@ COMMANDS: list[Command] = [
         "build on DuckDB, PostgreSQL and Spark and compare the score marts",
         warehouses.add_arguments,
         warehouses.run,
+    ),
+    (
+        "validate-data",
+        "Great Expectations suites on the raw files and the marts; Data Docs in reports/data_docs",
+        expectations.add_arguments,
+        expectations.run,
     ),
     (
         "summary",
