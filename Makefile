@@ -5,6 +5,7 @@ SHELL := /bin/bash
 
 PYTHON ?= python3
 VENV := .venv
+SPARK_VENV := .venv-spark
 BIN := $(CURDIR)/$(VENV)/bin
 DBT := $(BIN)/dbt
 
@@ -15,7 +16,7 @@ EVENTS_PER_LEAD ?= 52
 DAYS ?= 365
 SEED ?= 42
 # Cross-engine check (make test-warehouses): engines and scale.
-WAREHOUSE_ENGINES ?= postgres
+WAREHOUSE_ENGINES ?= postgres,spark
 WAREHOUSE_LEADS ?= 2000
 
 # Nothing may wait on the network: no telemetry, no version checks.
@@ -25,7 +26,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv data validate-config build demo test lint pytest test-warehouses validate-data clean
+.PHONY: help venv venv-spark data validate-config build demo test lint pytest test-warehouses validate-data clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
@@ -39,6 +40,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+# Spark has a virtualenv of its own: pyspark is a ~450 MB source build (about a minute).
+venv-spark: $(SPARK_VENV)/.installed
+
+$(SPARK_VENV)/.installed: requirements-spark.lock pyproject.toml
+	$(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_VENV)/bin/pip install --quiet -r requirements-spark.lock
+	$(SPARK_VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
 data: venv
@@ -66,7 +76,7 @@ pytest: venv
 
 # Build on DuckDB, PostgreSQL (a throwaway local server, installed from Debian if missing) and
 # Spark with every test, and compare the score marts row by row.
-test-warehouses: venv
+test-warehouses: venv $(if $(findstring spark,$(WAREHOUSE_ENGINES)),venv-spark)
 	$(BIN)/lead-scoring check-warehouses --engines $(WAREHOUSE_ENGINES) --leads $(WAREHOUSE_LEADS) \
 		--work-dir build/warehouses
 
@@ -78,5 +88,5 @@ validate-data: venv
 test: lint data build validate-data test-warehouses pytest
 
 clean:
-	rm -rf $(VENV) data target logs build reports
+	rm -rf $(VENV) $(SPARK_VENV) data target target_* logs build reports
 	find warehouse -name '*.duckdb*' -delete

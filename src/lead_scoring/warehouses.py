@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -161,7 +162,7 @@ def read_postgres(dsn: str) -> dict[str, pd.DataFrame]:
 
 
 def read_spark(warehouse_dir: Path) -> dict[str, pd.DataFrame]:
-    """Marts as Spark wrote them: Parquet files under <warehouse>/marts.db/<mart>/."""
+    """Marts as Spark wrote them: Parquet files under <spark-warehouse>/marts.db/<mart>/."""
     import pyarrow.dataset as ds
 
     return {
@@ -189,10 +190,12 @@ def check_engine(
     elif engine == "spark":
         if not (SPARK_VENV / "bin" / "dbt").exists():
             return [f"no Spark environment at {SPARK_VENV}: run `make venv-spark`"]
+        if shutil.which("java") is None:
+            return ["no Java runtime for Spark: apt-get install -y default-jre-headless"]
         spark_dir = work_dir / "spark"
         env = {**common_env, "LEAD_SCORING_TARGET": "spark", "LEAD_SCORING_SPARK_DIR": str(spark_dir)}
         ok, log, seconds = build(engine, work_dir, env)
-        frames = read_spark(spark_dir / "warehouse") if ok else {}
+        frames = read_spark(spark_dir / "spark-warehouse") if ok else {}
     else:
         return [f"unknown engine {engine}"]
     print(f"[{engine}] dbt build --full-refresh: {'passed' if ok else 'FAILED'} in {seconds:.0f} s\n{log}")

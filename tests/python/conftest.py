@@ -10,7 +10,16 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COPY_IGNORE = shutil.ignore_patterns(
-    ".venv", ".git", "target", "target_*", "logs", "warehouse", "data", "reports", "__pycache__", "*.egg-info"
+    ".venv*",
+    ".git",
+    "target",
+    "target_*",
+    "logs",
+    "warehouse",
+    "data",
+    "reports",
+    "__pycache__",
+    "*.egg-info",
 )
 
 

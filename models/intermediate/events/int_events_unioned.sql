@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -11,6 +11,9 @@
 -- events from `event_lookback_days` before that source's newest loaded one. Everything that can change after an event
 -- arrived (identity stitching, deleted leads, the event-type catalogue) is resolved downstream,
 -- so an incremental run and a full refresh hold the same rows.
+-- On Spark a table rebuilt in full on every run: without Delta, dbt-spark has no delete+insert or
+-- merge, `append` would duplicate the re-read lookback days and an unpartitioned `insert_overwrite`
+-- would keep only them. Every run then gives the rows of a full refresh, re-reading all files.
 with
 
 web_events as (

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -11,6 +11,9 @@
 -- replaces rows by event_id. A table rather than a view: several models and tests read it.
 -- One row per email event id: typed, with the seconds since the same campaign was delivered to
 -- the lead, and security-scanner clicks / privacy-proxy opens flagged (kept, not deleted).
+-- On Spark a table rebuilt in full on every run: without Delta, dbt-spark has no delete+insert or
+-- merge, `append` would duplicate the re-read lookback days and an unpartitioned `insert_overwrite`
+-- would keep only them. Every run then gives the rows of a full refresh, re-reading all files.
 with
 
 source as (
@@ -61,7 +64,7 @@ delivery_events as (
         from {{ this }}
         where
             source_event_type = 'delivered'
-            and campaign_id in (select distinct campaign_id from deduplicated)
+            and campaign_id in (select distinct deduplicated.campaign_id from deduplicated)
     {% endif %}
 ),
 

@@ -1,6 +1,6 @@
 {{
     config(
-        materialized='incremental',
+        materialized='table' if target.type == 'spark' else 'incremental',
         unique_key='event_id',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
@@ -11,6 +11,9 @@
 -- replaces rows by event_id. A table rather than a view: several models and tests read it.
 -- One row per web event id: typed, with bot and internal traffic flagged (kept, not deleted).
 -- Anonymous events are stitched to leads downstream (int_web_visitors_identified).
+-- On Spark a table rebuilt in full on every run: without Delta, dbt-spark has no delete+insert or
+-- merge, `append` would duplicate the re-read lookback days and an unpartitioned `insert_overwrite`
+-- would keep only them. Every run then gives the rows of a full refresh, re-reading all files.
 with
 
 source as (
