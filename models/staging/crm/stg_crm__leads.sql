@@ -1,10 +1,11 @@
 -- One row per CRM lead id: the latest version of each record, typed and cleaned, with the
 -- normalised email, its domain class, the seniority read from the job title, and the canonical
--- lead id that duplicates (same email in another case or with whitespace) resolve to.
+-- lead id that duplicates (same email in another case or with whitespace) resolve to. Raw rows
+-- that cannot be used and earlier versions of re-exported leads are in stg_crm__leads_rejected.
 with
 
-source as (
-    select * from {{ source('crm', 'crm_leads') }}
+checked as (
+    select * from {{ ref('base_crm__leads') }}
 ),
 
 domain_classes as (
@@ -15,38 +16,37 @@ seniorities as (
     select * from {{ ref('job_title_seniorities') }}
 ),
 
-typed as (
-    select
-        cast(trim(cast(lead_id as {{ dbt.type_string() }})) as {{ dbt.type_string() }}) as lead_id,
-        nullif(lower(trim(email)), '') as email,
-        nullif(trim(first_name), '') as first_name,
-        nullif(trim(last_name), '') as last_name,
-        nullif(trim(job_title), '') as job_title,
-        nullif(trim(company_name), '') as company_name,
-        nullif(lower(trim(company_domain)), '') as company_domain,
-        nullif(lower(trim(industry)), '') as industry,
-        nullif(upper(trim(country)), '') as country,
-        nullif(lower(trim(lead_source)), '') as lead_source,
-        nullif(trim(cast(owner_id as {{ dbt.type_string() }})), '') as owner_id,
-        cast(employee_count as {{ dbt.type_bigint() }}) as employee_count,
-        cast(annual_revenue as {{ type_double() }}) as annual_revenue,
-        coalesce(cast(is_deleted as {{ dbt.type_boolean() }}), false) as is_deleted,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at,
-        cast(updated_at as {{ dbt.type_timestamp() }}) as updated_at,
-        cast(deleted_at as {{ dbt.type_timestamp() }}) as deleted_at
-    from source
-),
-
 latest_versions as (
-    -- A re-export can repeat a lead id: keep the most recently updated version.
+    -- A re-export repeats a lead id: keep the most recently updated usable version (the others go
+    -- to stg_crm__leads_rejected, ranked the same way).
     select
-        *,
+        lead_id,
+        email,
+        first_name,
+        last_name,
+        job_title,
+        company_name,
+        company_domain,
+        industry,
+        country,
+        lead_source,
+        owner_id,
+        employee_count,
+        annual_revenue,
+        is_deleted,
+        created_at,
+        updated_at,
+        deleted_at,
         row_number() over (
             partition by lead_id
-            order by updated_at desc, created_at desc
+            order by
+                coalesce(updated_at, created_at) desc,
+                created_at desc,
+                coalesce(email, '') desc,
+                coalesce(raw_updated_at, '') desc
         ) as version_rank
-    from typed
-    where lead_id is not null
+    from checked
+    where row_rejection_reason is null
 ),
 
 leads as (

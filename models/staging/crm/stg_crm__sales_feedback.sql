@@ -1,27 +1,9 @@
--- One row per rating or disqualification a sales rep gave a lead, typed.
+-- One row per usable rating or disqualification a sales rep gave a lead, typed. Raw rows that
+-- cannot be used are in stg_crm__sales_feedback_rejected (see base_crm__sales_feedback).
 with
 
-source as (
-    select * from {{ source('crm', 'sales_feedback') }}
-),
-
-typed as (
-    select
-        trim(cast(feedback_id as {{ dbt.type_string() }})) as feedback_id,
-        trim(cast(lead_id as {{ dbt.type_string() }})) as lead_id,
-        trim(cast(rep_id as {{ dbt.type_string() }})) as rep_id,
-        nullif(lower(trim(disqualification_reason)), '') as disqualification_reason,
-        cast(rating as {{ dbt.type_int() }}) as rating,
-        cast(created_at as {{ dbt.type_timestamp() }}) as created_at
-    from source
-),
-
-deduplicated as (
-    select
-        *,
-        row_number() over (partition by feedback_id order by created_at) as duplicate_rank
-    from typed
-    where feedback_id is not null
+checked as (
+    select * from {{ ref('base_crm__sales_feedback') }}
 )
 
 select
@@ -32,5 +14,5 @@ select
     rating,
     created_at,
     case when disqualification_reason is not null then 'disqualification' else 'rating' end as feedback_type
-from deduplicated
-where duplicate_rank = 1
+from checked
+where rejection_reason is null

@@ -10,41 +10,73 @@
 -- one (late arrivals and, for email, the delivery a scanner click follows within seconds), and
 -- replaces rows by event_id. A table rather than a view: several models and tests read it.
 -- One row per email event id: typed, with the seconds since the same campaign was delivered to
--- the lead, and security-scanner clicks / privacy-proxy opens flagged (kept, not deleted).
+-- the lead, and security-scanner clicks / privacy-proxy opens flagged (kept, not deleted). Rows
+-- that cannot be used (see base_email__events), repeats of an event id and events of leads
+-- unknown to the CRM go to stg_email__events_rejected instead. An incremental run also re-reads
+-- the events of leads (and event types) it had not seen: they were quarantined until the CRM caught up.
 -- On Spark a table rebuilt in full on every run: without Delta, dbt-spark has no delete+insert or
 -- merge, `append` would duplicate the re-read lookback days and an unpartitioned `insert_overwrite`
 -- would keep only them. Every run then gives the rows of a full refresh, re-reading all files.
 with
 
-source as (
-    select * from {{ source('email', 'email_events') }}
+checked as (
+    select * from {{ ref('base_email__events') }}
 ),
 
-typed as (
+leads as (
+    select lead_id from {{ ref('stg_crm__leads') }}
+),
+
+usable as (
     select
-        trim(cast(event_id as {{ dbt.type_string() }})) as event_id,
-        trim(cast(lead_id as {{ dbt.type_string() }})) as lead_id,
-        trim(cast(campaign_id as {{ dbt.type_string() }})) as campaign_id,
-        lower(trim(event_type)) as source_event_type,
-        nullif(trim(url), '') as clicked_url,
-        nullif(trim(user_agent), '') as user_agent,
-        cast(occurred_at as {{ dbt.type_timestamp() }}) as occurred_at
-    from source
-    {% if is_incremental() %}
-        where {{ is_new_event('occurred_at') }}
-    {% endif %}
+        event_id,
+        lead_id,
+        campaign_id,
+        source_event_type,
+        clicked_url,
+        user_agent,
+        occurred_at
+    from checked
+    where
+        row_rejection_reason is null
+        {% if is_incremental() %}
+            and (
+                {{ is_new_event('occurred_at') }}
+                -- events quarantined earlier because their lead or event type was unknown then
+                or lead_id in (
+                    select leads.lead_id from leads
+                    where leads.lead_id not in (select loaded.lead_id from {{ this }} as loaded)
+                )
+                or source_event_type not in (select distinct loaded.source_event_type from {{ this }} as loaded)
+            )
+        {% endif %}
+),
+
+ranked as (
+    -- A repeated event id keeps its first occurrence (stg_email__events_rejected ranks the same way).
+    select
+        *,
+        row_number() over (
+            partition by event_id
+            order by occurred_at, source_event_type, lead_id, coalesce(campaign_id, ''), coalesce(clicked_url, '')
+        ) as duplicate_rank
+    from usable
 ),
 
 deduplicated as (
+    -- Events of leads the CRM does not (yet) hold are quarantined.
     select *
-    from (
-        select
-            *,
-            row_number() over (partition by event_id order by occurred_at) as duplicate_rank
-        from typed
-        where event_id is not null
-    ) as ranked
-    where duplicate_rank = 1
+    from ranked
+    where
+        duplicate_rank = 1
+        and lead_id in (select leads.lead_id from leads)
+        {% if is_incremental() %}
+            -- a later repeat must not replace the first occurrence loaded by an earlier run
+            and not exists (
+                select 1 from {{ this }} as loaded
+                where loaded.event_id = ranked.event_id and loaded.occurred_at < ranked.occurred_at
+            )
+        {% endif %}
 ),
 
 delivery_events as (
