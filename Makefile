@@ -55,10 +55,11 @@ data: venv
 	$(BIN)/lead-scoring generate --leads $(LEADS) --events-per-lead $(EVENTS_PER_LEAD) --days $(DAYS) \
 		--seed $(SEED) --out data/raw --truth-dir data/truth
 
-# Validate the scoring configuration (load the seeds, run their tests) before any model is built.
+# Validate the scoring configuration (load the seeds, run their tests) before any model is built;
+# a failure names the seed file, the check and the offending rows.
 validate-config: venv
 	mkdir -p warehouse
-	$(DBT) build --select resource_type:seed --indirect-selection cautious
+	$(BIN)/lead-scoring validate-config
 
 build: validate-config
 	$(DBT) build --full-refresh

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import expectations, generate, postgres, summary, warehouses
+from lead_scoring import config_check, expectations, generate, postgres, summary, warehouses
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -16,6 +16,12 @@ COMMANDS: list[Command] = [
         "write deterministic synthetic raw data and its ground truth",
         generate.add_arguments,
         generate.run,
+    ),
+    (
+        "validate-config",
+        "check the scoring seeds before any model is built; name each bad seed row and check",
+        config_check.add_arguments,
+        config_check.run,
     ),
     (
         "load-postgres",

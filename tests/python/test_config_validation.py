@@ -10,7 +10,10 @@ tests can fail.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -75,6 +78,18 @@ BAD_CONFIGURATIONS = {
         ",0.5,0.6,true",
         "expression_is_true_scoring_models",
     ),
+    "segment_on_unknown_attribute": (
+        "scoring_models.csv",
+        ",employee_count,gte,1000,",
+        ",employees,gte,1000,",
+        "relationships_scoring_models_segment_attribute",
+    ),
+    "rule_on_unknown_attribute": (
+        "fit_rules.csv",
+        "enterprise,fit_director,persona,seniority,",
+        "enterprise,fit_director,persona,senority,",
+        "relationships_fit_rules_attribute_name",
+    ),
     "group_without_definition": (
         "fit_rules.csv",
         "default,fit_served_country,geography,",
@@ -94,6 +109,24 @@ def validate(project: Path) -> tuple[int, list[str]]:
     return result.returncode, lines
 
 
+def validate_with_cli(project: Path) -> tuple[int, list[str]]:
+    """`lead-scoring validate-config`: the same checks, reported per seed with the offending rows."""
+    result = subprocess.run(
+        [sys.executable, "-m", "lead_scoring.cli", "validate-config", "--project-dir", str(project)],
+        env={
+            **os.environ,
+            "DO_NOT_TRACK": "1",
+            "DBT_PROFILES_DIR": str(project),
+            "LEAD_SCORING_DUCKDB_PATH": str(project / "validation.duckdb"),
+        },
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return result.returncode, (result.stdout + result.stderr).splitlines()
+
+
 def copy_project(destination: Path) -> Path:
     shutil.copytree(PROJECT_ROOT, destination, ignore=COPY_IGNORE)
     return destination
@@ -107,7 +140,7 @@ def broken_validation(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, li
         text = path.read_text()
         assert old in text, f"fixture drifted: {old!r} not in {seed_file}"
         path.write_text(text.replace(old, new, 1))
-    return validate(project)
+    return validate_with_cli(project)
 
 
 def test_shipped_configuration_is_valid(tmp_path: Path) -> None:
@@ -118,11 +151,26 @@ def test_shipped_configuration_is_valid(tmp_path: Path) -> None:
 
 def test_bad_configuration_fails_validation(broken_validation: tuple[int, list[str]]) -> None:
     code, lines = broken_validation
-    assert code != 0, "\n".join(lines)
+    assert code == 1, "\n".join(lines)
+    assert lines[0].startswith("Invalid scoring configuration")
+    assert not any("Traceback" in line for line in lines)
 
 
 @pytest.mark.parametrize("case", sorted(BAD_CONFIGURATIONS))
-def test_each_bad_edit_is_named(broken_validation: tuple[int, list[str]], case: str) -> None:
-    failing_check = BAD_CONFIGURATIONS[case][3]
-    failing_lines = [line for line in broken_validation[1] if " FAIL " in line or " ERROR " in line]
-    assert any(failing_check in line for line in failing_lines), "\n".join(failing_lines)
+def test_each_bad_edit_is_named_with_its_seed_and_row(
+    broken_validation: tuple[int, list[str]], case: str
+) -> None:
+    seed_file, _, replacement, failing_check = BAD_CONFIGURATIONS[case]
+    lines = broken_validation[1]
+    named = [index for index, line in enumerate(lines) if failing_check in line]
+    assert named, "\n".join(lines)
+    index = named[0]
+    assert f"seeds/{seed_file}" in lines[index].split(": ")[0], lines[index]
+    # the offending rows follow the check's line; one of them holds the edited value
+    rows = []
+    for line in lines[index + 1 :]:
+        if not line.strip().startswith("offending row:"):
+            break
+        rows.append(line)
+    changed = [value for value in replacement.split(",") if value and value not in lines[index]]
+    assert any(any(value in row for value in changed) for row in rows), "\n".join(lines)
