@@ -1,6 +1,7 @@
--- One row per CRM lead id: the latest version of each record, typed and cleaned, with the
--- normalised email, its domain class, the seniority read from the job title, and the canonical
--- lead id that duplicates (same email in another case or with whitespace) resolve to. Raw rows
+{{ config(materialized='table') }}
+-- One row per CRM lead id (a table: most models read it): the latest version of each record,
+-- typed and cleaned, with the normalised email, its domain class, the seniority read from the job
+-- title, and the canonical lead id that duplicates (same email in another case or with whitespace) resolve to. Raw rows
 -- that cannot be used and earlier versions of re-exported leads are in stg_crm__leads_rejected.
 with
 

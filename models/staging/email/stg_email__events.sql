@@ -27,27 +27,55 @@ leads as (
     select lead_id from {{ ref('stg_crm__leads') }}
 ),
 
+{% if is_incremental() %}
+    loaded_leads as (
+        select distinct lead_id from {{ this }}
+        where lead_id is not null
+    ),
+
+    new_leads as (
+        -- leads this model holds no event of yet: their events may have been quarantined as unknown
+        select leads.lead_id
+        from leads
+        left join loaded_leads
+            on leads.lead_id = loaded_leads.lead_id
+        where loaded_leads.lead_id is null
+    ),
+
+    new_event_types as (
+        -- event types this model holds no event of yet (the catalogue may have gained them)
+        select event_types.source_event_type
+        from {{ ref('event_types') }} as event_types
+        left join (select distinct source_event_type from {{ this }}) as loaded_types
+            on event_types.source_event_type = loaded_types.source_event_type
+        where event_types.source_system = 'email' and loaded_types.source_event_type is null
+    ),
+{% endif %}
+
 usable as (
     select
-        event_id,
-        lead_id,
-        campaign_id,
-        source_event_type,
-        clicked_url,
-        user_agent,
-        occurred_at
+        checked.event_id,
+        checked.lead_id,
+        checked.campaign_id,
+        checked.source_event_type,
+        checked.clicked_url,
+        checked.user_agent,
+        checked.occurred_at
     from checked
+    {% if is_incremental() %}
+        left join new_leads
+            on checked.lead_id = new_leads.lead_id
+        left join new_event_types
+            on checked.source_event_type = new_event_types.source_event_type
+    {% endif %}
     where
-        row_rejection_reason is null
+        checked.row_rejection_reason is null
         {% if is_incremental() %}
+            -- new events, and events quarantined earlier because their lead or type was unknown then
             and (
-                {{ is_new_event('occurred_at') }}
-                -- events quarantined earlier because their lead or event type was unknown then
-                or lead_id in (
-                    select leads.lead_id from leads
-                    where leads.lead_id not in (select loaded.lead_id from {{ this }} as loaded)
-                )
-                or source_event_type not in (select distinct loaded.source_event_type from {{ this }} as loaded)
+                {{ is_new_event('checked.occurred_at') }}
+                or new_leads.lead_id is not null
+                or new_event_types.source_event_type is not null
             )
         {% endif %}
 ),
@@ -65,11 +93,12 @@ ranked as (
 
 deduplicated as (
     -- Events of leads the CRM does not (yet) hold are quarantined.
-    select *
+    select ranked.*
     from ranked
+    inner join leads
+        on ranked.lead_id = leads.lead_id
     where
-        duplicate_rank = 1
-        and lead_id in (select leads.lead_id from leads)
+        ranked.duplicate_rank = 1
         {% if is_incremental() %}
             -- a later repeat must not replace the first occurrence loaded by an earlier run
             and not exists (
