@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import expectations, generate, postgres, summary, warehouses
+from lead_scoring import expectations, generate, postgres, raw_files, summary, warehouses
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -16,6 +16,12 @@ COMMANDS: list[Command] = [
         "write deterministic synthetic raw data and its ground truth",
         generate.add_arguments,
         generate.run,
+    ),
+    (
+        "check-raw",
+        "check the raw files for whole-file faults (missing, empty, unreadable, wrong columns or delimiter)",
+        raw_files.add_arguments,
+        raw_files.run,
     ),
     (
         "load-postgres",
