@@ -26,7 +26,7 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv venv-spark data validate-config build demo test lint pytest test-warehouses validate-data clean
+.PHONY: help venv venv-spark data check-raw validate-config build demo test lint pytest test-warehouses validate-data clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
@@ -61,7 +61,12 @@ validate-config: venv
 	mkdir -p warehouse
 	$(BIN)/lead-scoring validate-config
 
-build: validate-config
+# Whole-file faults of the raw files (missing, empty, unreadable, wrong columns or delimiter, not UTF-8)
+# stop the build here with one line per file, before dbt starts.
+check-raw: venv
+	$(BIN)/lead-scoring check-raw
+
+build: check-raw validate-config
 	$(DBT) build --full-refresh
 
 demo: data build

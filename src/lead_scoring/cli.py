@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import config_check, expectations, generate, postgres, summary, warehouses
+from lead_scoring import config_check, expectations, generate, postgres, raw_files, summary, warehouses
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -22,6 +22,12 @@ COMMANDS: list[Command] = [
         "check the scoring seeds before any model is built; name each bad seed row and check",
         config_check.add_arguments,
         config_check.run,
+    ),
+    (
+        "check-raw",
+        "check the raw files for whole-file faults (missing, empty, unreadable, wrong columns or delimiter)",
+        raw_files.add_arguments,
+        raw_files.run,
     ),
     (
         "load-postgres",

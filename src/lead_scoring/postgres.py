@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from lead_scoring import raw_files
 from lead_scoring.generate import RAW_FILES as RAW_ENTITIES
 
 DEFAULT_PORT = 54329
@@ -251,6 +252,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if not raw_files.preflight(args.raw_dir, "parquet"):  # before the database is touched
+        return 1
     dsn = args.dsn or (
         f"host={os.environ.get('LEAD_SCORING_PG_HOST', '127.0.0.1')} "
         f"port={os.environ.get('LEAD_SCORING_PG_PORT', '5432')} "

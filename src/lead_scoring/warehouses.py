@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lead_scoring import postgres
+from lead_scoring import postgres, raw_files
 from lead_scoring.generate import generate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -229,6 +229,8 @@ def run(args: argparse.Namespace) -> int:
     generate(
         raw_dir, work_dir / "truth", leads=args.leads, events_per_lead=args.events_per_lead, seed=args.seed
     )
+    if not raw_files.preflight(raw_dir, "parquet"):
+        return 1
     database = work_dir / "reference.duckdb"
     database.unlink(missing_ok=True)
     ok, log, seconds = build(
