@@ -27,6 +27,11 @@ leads as (
     select lead_id from {{ ref('stg_crm__leads') }}
 ),
 
+event_types as (
+    select source_event_type from {{ ref('event_types') }}
+    where source_system = 'email'
+),
+
 {% if is_incremental() %}
     loaded_leads as (
         select distinct lead_id from {{ this }}
@@ -45,10 +50,10 @@ leads as (
     new_event_types as (
         -- event types this model holds no event of yet (the catalogue may have gained them)
         select event_types.source_event_type
-        from {{ ref('event_types') }} as event_types
+        from event_types
         left join (select distinct source_event_type from {{ this }}) as loaded_types
             on event_types.source_event_type = loaded_types.source_event_type
-        where event_types.source_system = 'email' and loaded_types.source_event_type is null
+        where loaded_types.source_event_type is null
     ),
 {% endif %}
 
