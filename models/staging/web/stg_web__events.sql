@@ -47,11 +47,15 @@ event_types as (
         where loaded_leads.lead_id is null
     ),
 
+    loaded_types as (
+        select distinct source_event_type from {{ this }}
+    ),
+
     new_event_types as (
         -- event types this model holds no event of yet (the catalogue may have gained them)
         select event_types.source_event_type
         from event_types
-        left join (select distinct source_event_type from {{ this }}) as loaded_types
+        left join loaded_types
             on event_types.source_event_type = loaded_types.source_event_type
         where loaded_types.source_event_type is null
     ),
