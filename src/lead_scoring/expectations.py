@@ -1,38 +1,58 @@
-"""Great Expectations suites on the raw inputs and the public marts: `lead-scoring validate-data`.
+"""Great Expectations suites on the raw inputs, dbt's quarantine and the marts: `lead-scoring validate-data`.
 
 Division of labour with dbt
-    dbt tests check model invariants (keys unique and not null, relationships, accepted values of tiers,
-    grades, levels and rule types, 0..100 score ranges, ledger sums = scores, hot > warm > cold conversion,
-    rating 1..5) and enforce the mart contracts (column names and types). Great Expectations checks what
-    dbt does not: the *schema of the raw files* before dbt reads them, and *distributions* of inputs and
-    outputs (null shares, duplicate shares, value sets of the raw contract, timestamp windows and feed
-    freshness, tier / MQL shares and mean scores per scoring model). Nothing is checked twice.
+    dbt owns every row. Its staging layer reads each raw row once (the `staging.base_*` views), keeps the
+    usable ones and quarantines the rest in `staging.stg_*_rejected` with a `rejection_reason`
+    (seeds/rejection_reasons.csv): missing ids, lead ids or timestamps, values that do not parse, timestamps
+    in the future or before 2000, invalid emails, negative numbers, ratings outside 1..5, empty feedback,
+    event types missing from seeds/event_types.csv, repeated ids, superseded lead versions, lead ids the CRM
+    does not hold. dbt tests check the model invariants: raw rows = clean + rejected rows (rows_reconcile),
+    keys unique and not null, relationships, accepted values, 0..100 score ranges, ledger sums = scores,
+    hot > warm > cold conversion, and the mart contracts (column names and types).
+
+    Great Expectations checks schemas and distributions, never a single row:
+    - the schema of the raw files before dbt reads them: every contract column exists, no entity is empty;
+    - distributions of the raw values: for each kind of row-level fault dbt quarantines (values that do not
+      cast to the contract type, event and activity types outside the contract, timestamps outside the
+      plausible window, negative counts and amounts, ratings outside 1..5) the share of rows that have it, at
+      most `max_bad_row_share`; null, duplicate, anonymous and unknown-lead shares; stale feeds. These run on
+      an export before any build (`--skip-marts`), name the column and show offending values;
+    - the size of the quarantine after the build (suite `staging.quarantine`): per raw table, the share of raw
+      rows dbt set aside for a fault, whatever the reason (also those only dbt can judge: rows of leads that
+      are quarantined themselves, conflicting attribute values, empty feedback), at most `max_rejected_share`.
+      Superseded lead versions are history, not faults: counted, not bounded (their rate is the raw
+      `crm_leads` share of distinct lead ids);
+    - distributions of the marts (per scoring model: tier and MQL shares, mean scores, ...), and that the mart
+      columns those read exist.
+    Which row is used and which is quarantined is dbt's decision alone: no row-level rule is evaluated twice,
+    and one bad raw row fails nothing in GX. A broken export does show twice, on purpose: as a per-column
+    share before the build and as a per-table quarantine share after it.
 
 Severity (GX 1.24 expectations carry a `severity`: critical, warning or info)
-    critical  the data breaks the raw contract or would be scored wrongly without any error: a missing
-              file or column, a value dbt cannot cast to the contract type (the build would fail), an event
-              type outside the contract (those events would silently score nothing), an event in the future
-              (it would move the default as-of date and decay every score), an empty entity or mart. Any
-              critical failure makes the command exit 1.
-    warning   a distribution outside a plausible band (null, duplicate and anonymous shares, stale feeds,
-              tier and MQL shares, mean scores). Real data drifts, so these are reported (console and Data
-              Docs) but exit 0, unless `--strict`: `make test` runs strict on the generated data, where
-              every band must hold.
+    critical  dbt cannot build or everything would be wrong: a missing raw file or contract column, an empty
+              entity, an empty mart or a missing mart column. Any critical failure makes the command exit 1.
+    warning   a distribution outside a plausible band (row-fault shares, quarantine shares, null, duplicate
+              and anonymous shares, stale feeds, tier and MQL shares, mean scores), or a quarantine that
+              cannot be read (a warehouse built before the quarantine models, or the raw files its views read
+              are gone). Real data drifts, so these are reported (console and Data Docs) but exit 0, unless
+              `--strict`: `make test` runs strict on the generated data, where every band must hold.
 
 All bounds live in one place, :class:`Bounds`; override any subset with a JSON file (`--bounds`).
 
 How it runs (see TOOLCHAIN.md): GX's SQL route on DuckDB silently fails, so every table is read into
 pandas first (raw files through an in-memory DuckDB connection with the same `read_parquet` /
-`read_csv(..., union_by_name = true)` call as the dbt sources; marts through a read-only connection, closed
-as soon as they are read: while dbt holds the file the open fails with a clear message, and dbt cannot
-write while it is held) and validated with a pandas dataframe asset. The GX
-context is ephemeral (nothing is written into the project) and Data Docs go to one folder,
-`reports/data_docs/index.html` by default, rebuilt on every run. Analytics and progress bars are off.
+`read_csv(..., union_by_name = true)` call as the dbt sources; marts and quarantine counts through a read-only
+connection, closed as soon as they are read: while dbt holds the file the open fails with a clear message, and
+dbt cannot write while it is held) and validated with a pandas dataframe asset. The quarantine counts go
+through dbt's staging views, which read the raw files at the path dbt was given (a relative one from the
+directory dbt ran in: run the validation there too). The GX context is ephemeral (nothing is written into the
+project) and Data Docs go to one folder, `reports/data_docs/index.html` by default, rebuilt on every run.
+Analytics and progress bars are off.
 
 The raw frames carry two kinds of helper columns computed in DuckDB, so that GX can check them:
 `<column>__cast_failures` holds the raw value (as text) wherever DuckDB cannot cast it to the contract type
-(what dbt's staging does), null elsewhere; `lead_id_in_crm_leads` says whether an entity's lead id appears in
-the CRM lead export (null when the lead id is null).
+(what dbt's staging quarantines, or for booleans reads as false), null elsewhere; `lead_id_in_crm_leads` says
+whether an entity's lead id appears in the CRM lead export (null when the lead id is null).
 """
 
 from __future__ import annotations
@@ -67,6 +87,7 @@ MARTS_SCHEMA = "marts"
 CONFIG_SCHEMA = "scoring_config"
 NO_RULE_REASON = "No scoring rule applies"
 CAST_SUFFIX = "__cast_failures"
+PANDAS_TIMESTAMP_RANGE = ("1677-09-22 00:00:00", "2262-04-11 00:00:00")
 KNOWN_LEAD_COLUMN = "lead_id_in_crm_leads"
 
 # --------------------------------------------------------------------------------------------------------
@@ -124,8 +145,8 @@ RAW_VALUE_SETS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
     ("opportunities", "stage"): ("qualification", "proposal", "negotiation", "closed_won", "closed_lost"),
 }  # fmt: skip
-# Value sets that decide what is scored (critical); the others are descriptive (warning).
-SCORED_VALUE_SETS = {
+# Value sets outside which dbt quarantines a row (unknown_event_type); the others are descriptive.
+QUARANTINED_VALUE_SETS = {
     ("web_events", "event_type"),
     ("email_events", "event_type"),
     ("crm_activities", "activity_type"),
@@ -152,6 +173,12 @@ ID_COLUMNS: dict[str, str] = {
     "opportunities": "opportunity_id",
     "sales_feedback": "feedback_id",
 }
+# Number ranges: (column, minimum, maximum or the name of the Bounds field that holds it).
+NUMBER_RANGES: dict[str, tuple[tuple[str, float, float | str], ...]] = {
+    "crm_leads": (("employee_count", 0, "max_employee_count"), ("annual_revenue", 0, "max_annual_revenue")),
+    "opportunities": (("amount", 0, "max_opportunity_amount"),),
+    "sales_feedback": (("rating", 1, 5),),
+}
 # Columns that should (almost) always be set, beyond the ids.
 REQUIRED_SHARE_COLUMNS: dict[str, tuple[str, ...]] = {
     "crm_leads": ("lead_id",),
@@ -165,6 +192,21 @@ REQUIRED_SHARE_COLUMNS: dict[str, tuple[str, ...]] = {
 EMAIL_REGEX = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
 ISO2_REGEX = r"^\s*[A-Za-z]{2}\s*$"
 NEGATIVE_EMAIL_EVENTS = ("bounce", "unsubscribe", "spam_report")
+
+# dbt's staging models of each raw entity: `staging.base_<stem>` (one row per raw row, every file) and the
+# quarantine `staging.stg_<stem>_rejected` (one row per raw row the clean model does not hold).
+STAGING_SCHEMA = "staging"
+STAGING_MODELS: dict[str, str] = {
+    "crm_leads": "crm__leads",
+    "crm_lead_attributes": "crm__lead_attributes",
+    "web_events": "web__events",
+    "email_events": "email__events",
+    "crm_activities": "crm__activities",
+    "opportunities": "crm__opportunities",
+    "sales_feedback": "crm__sales_feedback",
+}
+# Quarantine reasons that are not faults: an earlier version of a re-exported lead (the latest is kept).
+NOT_FAULT_REASONS: tuple[str, ...] = ("superseded_version",)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -181,13 +223,19 @@ class Bounds:
     # -- raw: critical ----------------------------------------------------------------------------------
     min_rows: Mapping[str, int] = field(default_factory=lambda: dict.fromkeys(RAW_ENTITIES, 1))
     """Minimum rows per raw entity (all files of the entity together)."""
+    # -- raw: warning, shares of row-level faults that dbt quarantines ---------------------------------
+    max_bad_row_share: float = 0.001
+    """Share of an entity's rows (of its non-null values, for value checks) with one kind of row-level fault
+    that dbt quarantines: a value that does not cast to the contract type, an event or activity type outside
+    the contract, a timestamp outside the plausible window, a negative count or amount, a rating outside 1..5.
+    A few such rows are the quarantine's business; more mean a broken export or a changed feed."""
     max_future_days: float = 1.0
-    """Event timestamps may lead the validation clock by this much (clock skew); later ones are errors."""
-    # -- raw: warning -----------------------------------------------------------------------------------
+    """Timestamps may lead the validation clock by this much (clock skew; dbt's var of the same name)."""
     earliest_plausible: str = "2000-01-01"
-    """No raw timestamp before this day (catches epoch-zero and two-digit-year dates)."""
+    """Timestamps from this day on (epoch-zero and placeholder dates are not; dbt's var `min_valid_date`)."""
     max_record_days_after_newest_event: float = 7.0
     """Record timestamps (created, updated, deleted, closed) at most this long after the newest event."""
+    # -- raw: warning, other distributions --------------------------------------------------------------
     max_feed_lag_days: Mapping[str, float] = field(
         default_factory=lambda: {"web_events": 3.0, "email_events": 3.0, "crm_activities": 14.0}
     )
@@ -213,6 +261,10 @@ class Bounds:
     max_negative_email_share: float = 0.10
     """Bounces, unsubscribes and spam reports among email events."""
     max_opportunity_amount: float = 1e9
+    # -- quarantine (staging.stg_*_rejected, after the build): warning ----------------------------------
+    max_rejected_share: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(RAW_ENTITIES, 0.01))
+    """Per raw entity, the share of its raw rows dbt quarantined for a fault (any reason but a superseded
+    lead version)."""
     # -- marts: warning, per scoring model (marts.scoring_model_kpis) -----------------------------------
     min_scored_leads: int = 1
     hot_share: tuple[float, float] = (0.005, 0.25)
@@ -371,7 +423,7 @@ def raw_suite(
     add = expectations.append
     columns = dict(RAW_CONTRACT[entity])
 
-    # Schema and contract (critical).
+    # Schema (critical): dbt cannot build without every contract column; nothing scores without rows.
     add(
         gxe.ExpectTableRowCountToBeBetween(
             min_value=bounds.min_rows.get(entity, 1), notes=f"All `{entity}*` files together.", **crit
@@ -379,74 +431,88 @@ def raw_suite(
     )
     for column, sql_type in columns.items():
         add(gxe.ExpectColumnToExist(column=column, notes=f"Contract column ({sql_type.lower()}).", **crit))
+
+    # Row-level faults: dbt quarantines each such row (staging.stg_*_rejected), so a few are no error here;
+    # their share is bounded (warning): a broken export or a changed feed has many.
+    mostly = _complement(bounds.max_bad_row_share)
     for column, sql_type in columns.items():
         if sql_type != "VARCHAR":
+            fate = (
+                "dbt reads anything but true / t / 1 / yes as false"
+                if sql_type == "BOOLEAN"
+                else "dbt quarantines such rows"
+            )
             add(
                 gxe.ExpectColumnValuesToBeNull(
                     column=column + CAST_SUFFIX,
+                    mostly=mostly,
                     notes=(
-                        f"Raw values of `{column}` that cannot be cast to {sql_type.lower()} (dbt staging "
-                        "casts them and would fail). The helper column holds the offending raw value."
+                        f"Share of rows whose `{column}` does not cast to {sql_type.lower()} ({fate}). The "
+                        "helper column holds the offending raw value."
                     ),
-                    **crit,
+                    **warn,
                 )
             )
     for (value_entity, column), values in RAW_VALUE_SETS.items():
         if value_entity == entity:
-            scored = (entity, column) in SCORED_VALUE_SETS
+            quarantined = (entity, column) in QUARANTINED_VALUE_SETS
             add(
                 gxe.ExpectColumnValuesToMatchRegex(
                     column=column,
                     regex=_values_regex(values),
+                    mostly=mostly,
                     notes=(
-                        f"Values of the raw contract ({', '.join(values)}), any case. "
-                        + ("Other values would silently score nothing." if scored else "")
+                        f"Values of the raw contract ({', '.join(values)}), any case."
+                        + (" dbt quarantines other values (unknown_event_type)." if quarantined else "")
                     ),
-                    **(crit if scored else warn),
+                    **warn,
                 )
             )
     latest_allowed = now + timedelta(days=bounds.max_future_days)
     earliest = datetime.fromisoformat(bounds.earliest_plausible)
-    if entity in EVENT_TIME_COLUMNS:
-        column = EVENT_TIME_COLUMNS[entity]
-        add(
-            gxe.ExpectColumnMaxToBeBetween(
-                column=column,
-                max_value=latest_allowed,
-                notes=(
-                    "No event in the future of the validation clock: the latest event sets the default "
-                    "as-of date, and a future one would decay every score."
-                ),
-                **crit,
-            )
-        )
-        lag = bounds.max_feed_lag_days.get(entity)
-        if newest_event is not None and lag is not None:
-            add(
-                gxe.ExpectColumnMaxToBeBetween(
-                    column=column,
-                    min_value=newest_event - timedelta(days=lag),
-                    notes=f"Fresh feed: newest row at most {lag:g} days older than the newest event.",
-                    **warn,
-                )
-            )
-    for column in (EVENT_TIME_COLUMNS.get(entity), *RECORD_TIME_COLUMNS.get(entity, ())):
+    event_column = EVENT_TIME_COLUMNS.get(entity)
+    for column in (event_column, *RECORD_TIME_COLUMNS.get(entity, ())):
         if column is None:
             continue
+        latest, why = latest_allowed, f"the validation clock + {bounds.max_future_days:g} day(s)"
+        if column != event_column and newest_event is not None:
+            after_newest = newest_event + timedelta(days=bounds.max_record_days_after_newest_event)
+            if after_newest < latest:
+                latest, why = after_newest, "the newest event + max_record_days_after_newest_event"
         add(
-            gxe.ExpectColumnMinToBeBetween(
-                column=column, min_value=earliest, notes="Plausible dates.", **warn
+            gxe.ExpectColumnValuesToBeBetween(
+                column=column,
+                min_value=earliest,
+                max_value=latest,
+                mostly=mostly,
+                notes=(
+                    f"Plausible timestamps: from {bounds.earliest_plausible} to {why}. dbt quarantines "
+                    "timestamps before its min_valid_date or after its run start + max_future_days."
+                ),
+                **warn,
             )
         )
-        if column in RECORD_TIME_COLUMNS.get(entity, ()) and newest_event is not None:
-            add(
-                gxe.ExpectColumnMaxToBeBetween(
-                    column=column,
-                    max_value=newest_event + timedelta(days=bounds.max_record_days_after_newest_event),
-                    notes="Not in the future relative to the newest event.",
-                    **warn,
-                )
+    lag = bounds.max_feed_lag_days.get(entity)
+    if event_column is not None and newest_event is not None and lag is not None:
+        add(
+            gxe.ExpectColumnMaxToBeBetween(
+                column=event_column,
+                min_value=newest_event - timedelta(days=lag),
+                notes=f"Fresh feed: newest row at most {lag:g} days older than the newest event.",
+                **warn,
             )
+        )
+    for column, low, high in NUMBER_RANGES.get(entity, ()):
+        add(
+            gxe.ExpectColumnValuesToBeBetween(
+                column=column,
+                min_value=low,
+                max_value=getattr(bounds, high) if isinstance(high, str) else high,
+                mostly=mostly,
+                notes="Plausible range. dbt quarantines negative counts and amounts, ratings outside 1..5.",
+                **warn,
+            )
+        )
 
     # Distributions (warning).
     for column in REQUIRED_SHARE_COLUMNS.get(entity, ()):
@@ -509,16 +575,6 @@ def raw_suite(
             )
         )
         add(
-            gxe.ExpectColumnValuesToBeBetween(
-                column="employee_count", min_value=0, max_value=bounds.max_employee_count, **warn
-            )
-        )
-        add(
-            gxe.ExpectColumnValuesToBeBetween(
-                column="annual_revenue", min_value=0, max_value=bounds.max_annual_revenue, **warn
-            )
-        )
-        add(
             gxe.ExpectColumnValuesToBeInSet(
                 column="is_deleted", value_set=[False], mostly=_complement(bounds.max_deleted_share), **warn
             )
@@ -551,16 +607,25 @@ def raw_suite(
                 **warn,
             )
         )
-    if entity == "opportunities":
-        add(
-            gxe.ExpectColumnValuesToBeBetween(
-                column="amount", min_value=0, max_value=bounds.max_opportunity_amount, **warn
-            )
-        )
     return _suite(f"raw.{entity}", expectations)
 
 
 KPI_SUITE = "marts.scoring_model_kpis"
+QUARANTINE_SUITE = "staging.quarantine"
+# Mart columns the per-model KPIs (KPI_SQL) read.
+KPI_COLUMNS: dict[str, tuple[str, ...]] = {
+    "fct_lead_scores": (
+        "scoring_model_id", "tier", "is_mql", "is_sql", "is_disqualified", "fit_score", "engagement_score",
+        "total_score", "top_reasons",
+    ),
+    "fct_lead_score_points": ("scoring_model_id",),
+    "fct_account_scores": ("scoring_model_id",),
+}  # fmt: skip
+# Failed rows of these suites are shown by these columns (the first names the row).
+INDEX_COLUMNS: dict[str, list[str]] = {
+    KPI_SUITE: ["scoring_model_id"],
+    QUARANTINE_SUITE: ["source_table", "reasons"],
+}
 MART_TABLES: tuple[str, ...] = (
     "fct_lead_scores",
     "fct_lead_score_points",
@@ -707,7 +772,41 @@ def mart_suites(bounds: Bounds, now: datetime) -> dict[str, ExpectationSuite]:
     )
     history(gxe.ExpectColumnMeanToBeBetween(column="total_score", min_value=bounds.mean_total_score[0],
                                             max_value=bounds.mean_total_score[1], **warn))  # fmt: skip
+
+    # Schema (critical): the mart columns read here (by the KPIs too) exist. dbt enforces the full contracts
+    # when it builds; this catches a warehouse file that is not what this project version builds.
+    for table in MART_TABLES:
+        items = expectations[f"marts.{table}"]
+        read = [*KPI_COLUMNS.get(table, ()), *(getattr(e, "column", None) for e in items)]
+        items[:0] = [
+            gxe.ExpectColumnToExist(column=column, notes="Column the validation reads.", **crit)
+            for column in dict.fromkeys(c for c in read if c)
+        ]
     return {name: _suite(name, items) for name, items in expectations.items()}
+
+
+def quarantine_suite(bounds: Bounds) -> ExpectationSuite:
+    """The suite `staging.quarantine` on one row per raw entity (`source_table`): raw rows, rows dbt
+    quarantined for a fault, superseded versions, the fault share and the reasons with their counts."""
+    import great_expectations.expectations as gxe
+    from great_expectations.expectations.row_conditions import Column
+
+    expectations = [
+        gxe.ExpectColumnValuesToBeBetween(
+            column="rejected_share",
+            max_value=bounds.max_rejected_share.get(entity, 0.01),
+            row_condition=Column("source_table") == entity,
+            meta={"scope": entity},
+            notes=(
+                f"Share of the raw `{entity}` rows that dbt quarantined in "
+                f"{STAGING_SCHEMA}.stg_{STAGING_MODELS[entity]}_rejected for a fault (any reason but "
+                f"{', '.join(NOT_FAULT_REASONS)})."
+            ),
+            **_warning(),
+        )
+        for entity in RAW_ENTITIES
+    ]
+    return _suite(QUARANTINE_SUITE, expectations)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -796,7 +895,16 @@ def load_raw(
                 if column not in present:
                     continue
                 quoted = _quote(column)
-                select.append(f"try_cast({quoted} as {sql_type}) as {quoted}")
+                typed = f"try_cast({quoted} as {sql_type})"
+                if sql_type == "TIMESTAMP":
+                    # Nanosecond timestamps (GX compares only those vectorised, ~10x faster): the years
+                    # pandas can hold; placeholders such as 9999-12-31 stay far outside any window.
+                    low, high = (f"timestamp '{bound}'" for bound in PANDAS_TIMESTAMP_RANGE)
+                    typed = (
+                        f"case when {typed} < {low} then {low} when {typed} > {high} then {high} "
+                        f"else {typed} end"
+                    )
+                select.append(f"{typed} as {quoted}")
                 if sql_type != "VARCHAR":
                     select.append(
                         f"case when {quoted} is not null and try_cast({quoted} as {sql_type}) is null "
@@ -811,9 +919,11 @@ def load_raw(
                     else "cast(null as boolean)"
                 )
                 select.append(f"{known} as {KNOWN_LEAD_COLUMN}")
-            frames[entity] = connection.execute(
-                f"select {', '.join(select) or '1 as _'} from {relation}"
-            ).df()
+            frame = connection.execute(f"select {', '.join(select) or '1 as _'} from {relation}").df()
+            for column, sql_type in RAW_CONTRACT[entity]:
+                if sql_type == "TIMESTAMP" and column in frame.columns:
+                    frame[column] = frame[column].astype("datetime64[ns]")
+            frames[entity] = frame
             if not select:
                 frames[entity] = frames[entity].iloc[:, :0]
     return RawData(frames=frames, files=files, newest_event=newest)
@@ -887,8 +997,101 @@ class WarehouseError(RuntimeError):
     """The warehouse cannot be read (missing, locked by a running build, no marts)."""
 
 
-def load_marts(database: Path, suites: Mapping[str, ExpectationSuite]) -> dict[str, pd.DataFrame]:
-    """Read the marts (only the columns the suites use) and the per-model KPIs, read-only."""
+@dataclass(frozen=True)
+class Unavailable:
+    """Why a suite's data could not be read (a failure of that suite; the others still run)."""
+
+    expectation: str
+    detail: str
+    severity: str = "critical"
+
+
+QUARANTINE_SQL = """
+with raw as (
+    {raw}
+),
+rejected as (
+    {rejected}
+),
+counted as (
+    select
+        raw.position,
+        raw.source_table,
+        raw.raw_rows,
+        cast(coalesce(sum(rejected.row_count) filter (where not rejected.is_history), 0) as bigint)
+            as rejected_rows,
+        cast(coalesce(sum(rejected.row_count) filter (where rejected.is_history), 0) as bigint)
+            as superseded_rows,
+        string_agg(
+            rejected.rejection_reason || ' ' || rejected.row_count, ', '
+            order by rejected.row_count desc, rejected.rejection_reason
+        ) as reasons
+    from raw
+    left join rejected on raw.source_table = rejected.source_table
+    group by raw.position, raw.source_table, raw.raw_rows
+)
+select
+    source_table,
+    raw_rows,
+    rejected_rows,
+    superseded_rows,
+    cast(rejected_rows as double) / nullif(raw_rows, 0) as rejected_share,
+    reasons
+from counted
+order by position
+"""
+
+
+def _read_quarantine(connection: duckdb.DuckDBPyConnection) -> pd.DataFrame | Unavailable:
+    """One row per raw entity: raw rows (`staging.base_*`, one row per raw row), rows quarantined for a fault
+    and superseded versions (`staging.stg_*_rejected`), the fault share and the reasons with counts."""
+    import duckdb
+
+    relations = {
+        row[0]
+        for row in connection.execute(
+            "select table_name from information_schema.tables where table_schema = ?", [STAGING_SCHEMA]
+        ).fetchall()
+    }
+    needed = [
+        name
+        for stem in STAGING_MODELS.values()
+        for name in (f"base_{stem}", f"stg_{stem}_rejected")
+        if name not in relations
+    ]
+    if needed:
+        return Unavailable(
+            "quarantine models present",
+            f"missing {', '.join(f'{STAGING_SCHEMA}.{n}' for n in needed)}; run `make build`",
+            "warning",
+        )
+    history = ", ".join(_literal(reason) for reason in NOT_FAULT_REASONS)
+    raw = "\n    union all\n    ".join(
+        f"select {position} as position, {_literal(entity)} as source_table, "
+        f"(select count(*) from {STAGING_SCHEMA}.base_{stem}) as raw_rows"
+        for position, (entity, stem) in enumerate(STAGING_MODELS.items())
+    )
+    rejected = "\n    union all\n    ".join(
+        f"select {_literal(entity)} as source_table, rejection_reason, rejection_reason in ({history}) "
+        f"as is_history, count(*) as row_count from {STAGING_SCHEMA}.stg_{stem}_rejected group by all"
+        for entity, stem in STAGING_MODELS.items()
+    )
+    try:
+        return connection.execute(QUARANTINE_SQL.format(raw=raw, rejected=rejected)).df()
+    except duckdb.Error as error:
+        return Unavailable(
+            "quarantine readable",
+            f"{_short(str(error).strip().splitlines()[0], 300)} (the staging views read the raw files at the "
+            "path dbt was given: run from the directory dbt ran in)",
+            "warning",
+        )
+
+
+def load_marts(
+    database: Path, suites: Mapping[str, ExpectationSuite]
+) -> dict[str, pd.DataFrame | Unavailable]:
+    """Read the marts (only the columns the suites use), the per-model KPIs and the quarantine counts,
+    read-only."""
     import duckdb
 
     if not Path(database).exists():
@@ -899,7 +1102,7 @@ def load_marts(database: Path, suites: Mapping[str, ExpectationSuite]) -> dict[s
         raise WarehouseError(
             f"cannot open {database} read-only (is a dbt build running?): {error}"
         ) from error
-    frames: dict[str, pd.DataFrame] = {}
+    frames: dict[str, pd.DataFrame | Unavailable] = {}
     try:
         tables = {
             row[0]
@@ -910,8 +1113,15 @@ def load_marts(database: Path, suites: Mapping[str, ExpectationSuite]) -> dict[s
         missing = [table for table in MART_TABLES if table not in tables]
         if missing:
             raise WarehouseError(f"{database}: missing marts {', '.join(missing)}; run `make build`")
+        present: dict[str, set[str]] = {}
+        for table, column in connection.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = ?",
+            [MARTS_SCHEMA],
+        ).fetchall():
+            present.setdefault(table, set()).add(column)
         for table in MART_TABLES:
-            columns = _suite_columns(suites[f"marts.{table}"])
+            # A missing column fails its expect_column_to_exist; read the others.
+            columns = [c for c in _suite_columns(suites[f"marts.{table}"]) if c in present[table]]
             select = ", ".join(_quote(c) for c in columns) or "1 as _"
             frames[f"marts.{table}"] = connection.execute(f"select {select} from marts.{_quote(table)}").df()
         has_models = connection.execute(
@@ -923,7 +1133,19 @@ def load_marts(database: Path, suites: Mapping[str, ExpectationSuite]) -> dict[s
             if has_models
             else "select distinct scoring_model_id from marts.fct_lead_scores"
         )
-        frames[KPI_SUITE] = connection.execute(KPI_SQL.format(models=models, no_rule=NO_RULE_REASON)).df()
+        lacking = [
+            f"marts.{table}.{column}"
+            for table, columns in KPI_COLUMNS.items()
+            for column in columns
+            if column not in present[table]
+        ]
+        frames[KPI_SUITE] = (
+            Unavailable("per-model KPIs computed", f"missing column(s) {', '.join(lacking)}")
+            if lacking
+            else connection.execute(KPI_SQL.format(models=models, no_rule=NO_RULE_REASON)).df()
+        )
+        if QUARANTINE_SUITE in suites:
+            frames[QUARANTINE_SUITE] = _read_quarantine(connection)
     finally:
         connection.close()
     return frames
@@ -1014,14 +1236,15 @@ def _detail(result: Any) -> str:
     suffix = f" ({expected})" if expected else ""
     details = result.result or {}
     if "unexpected_index_list" in details and details.get("unexpected_index_list"):
-        rows = details["unexpected_index_list"][:5]
         column = result.expectation_config.kwargs.get("column")
-        shown = ", ".join(
-            f"{row.get('scoring_model_id')}={_short(row.get(column), 40)}"
-            for row in rows
-            if isinstance(row, dict)
-        )
-        return f"{details.get('unexpected_count')} unexpected: {shown}{suffix}"
+        shown: list[str] = []
+        for row in details["unexpected_index_list"][:5]:
+            if isinstance(row, dict):
+                # The first index column names the row; further ones (e.g. the reasons) follow in brackets.
+                names = [value for name, value in row.items() if name != column] or ["row"]
+                extra = "; ".join(str(value) for value in names[1:] if value is not None and value == value)
+                shown.append(f"{names[0]}={_short(row.get(column), 40)}" + (f" [{extra}]" if extra else ""))
+        return f"{details.get('unexpected_count')} unexpected: {', '.join(shown)}{suffix}"
     if "unexpected_count" in details:
         count, total = details.get("unexpected_count") or 0, details.get("element_count") or 0
         distinct = list(dict.fromkeys(_short(v, 40) for v in details.get("partial_unexpected_list") or []))
@@ -1029,8 +1252,10 @@ def _detail(result: Any) -> str:
         share = (
             f" ({details.get('unexpected_percent', 0):.2f} %)" if details.get("unexpected_percent") else ""
         )
-        checked = total - (details.get("missing_count") or 0)
-        base = f"{count:,} of {checked:,} non-null values unexpected{share}"
+        if "missing_count" in details:  # nulls are not checked
+            base = f"{count:,} of {total - details['missing_count']:,} non-null values unexpected{share}"
+        else:
+            base = f"{count:,} of {total:,} rows unexpected{share}"
         return base + (f", e.g. {examples}" if examples else "") + suffix
     if "observed_value" in details:
         return "observed " + _short(details["observed_value"]) + suffix
@@ -1040,7 +1265,8 @@ def _detail(result: Any) -> str:
 def _label(config: Any) -> str:
     kwargs = config.kwargs
     target = kwargs.get("column") or kwargs.get("column_list") or ""
-    return f"{config.type}({target})"
+    scope = (config.meta or {}).get("scope")  # the row an expectation with a row condition is about
+    return f"{config.type}({target}{', ' + scope if scope else ''})"
 
 
 def _outcome(suite_name: str, rows: int | None, result: Any, seconds: float) -> SuiteOutcome:
@@ -1096,38 +1322,33 @@ def validate_data(
     now = now or utc_now()
     report = ValidationReport()
     context = _context(docs_dir)
-    runs: list[tuple[str, ExpectationSuite, pd.DataFrame | None, dict[str, Any]]] = []
-    summary_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
+    runs: list[tuple[str, ExpectationSuite, pd.DataFrame | Unavailable]] = []
 
     if raw_dir is not None:
         raw = load_raw(Path(raw_dir), raw_format, entities, now + timedelta(days=bounds.max_future_days))
         for entity in entities:
             suite = raw_suite(entity, bounds, now, raw.newest_event)
-            runs.append((suite.name, suite, raw.frames.get(entity), summary_format))
+            pattern = Path(raw_dir) / f"{entity}*.{raw_format}"
+            frame = raw.frames.get(entity, Unavailable("raw files present", f"no file {pattern}"))
+            runs.append((suite.name, suite, frame))
     if database is not None:
-        suites = mart_suites(bounds, now)
+        suites = {**mart_suites(bounds, now), QUARANTINE_SUITE: quarantine_suite(bounds)}
         frames = load_marts(Path(database), suites)
-        for name, suite in suites.items():
-            result_format = summary_format
-            if name == KPI_SUITE:
-                result_format = {
-                    "result_format": "COMPLETE",
-                    "unexpected_index_column_names": ["scoring_model_id"],
-                }
-            runs.append((name, suite, frames[name], result_format))
+        runs += [(name, suite, frames[name]) for name, suite in suites.items()]
 
     datasource = context.data_sources.add_pandas("lead_scoring")
-    for name, suite, frame, result_format in runs:
+    for name, suite, frame in runs:
         suite = context.suites.add(suite)
-        if frame is None:  # no raw file for the entity
-            entity = name.removeprefix("raw.")
-            pattern = Path(raw_dir or ".") / f"{entity}*.{raw_format}"
-            report.outcomes.append(
-                SuiteOutcome(
-                    name, failures=[Failure(name, "critical", "raw files present", f"no file {pattern}")]
-                )
-            )
+        if isinstance(frame, Unavailable):
+            failure = Failure(name, frame.severity, frame.expectation, frame.detail)
+            report.outcomes.append(SuiteOutcome(name, failures=[failure]))
             continue
+        result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": 10}
+        if name in INDEX_COLUMNS:  # one row per model / raw table: name the rows out of band
+            result_format = {
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": INDEX_COLUMNS[name],
+            }
         batch = datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe("all rows")
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=suite)
@@ -1203,7 +1424,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"Data Docs folder (default {DEFAULT_DOCS_DIR})",
     )
     parser.add_argument("--skip-raw", action="store_true", help="do not validate the raw files")
-    parser.add_argument("--skip-marts", action="store_true", help="do not validate the marts")
+    parser.add_argument(
+        "--skip-marts", action="store_true", help="do not validate the warehouse (marts and quarantine)"
+    )
     parser.add_argument(
         "--strict", action="store_true", help="also fail on warning-severity (distribution) expectations"
     )

@@ -84,32 +84,100 @@ def test_missing_column_fails_the_schema_suite_and_names_it(raw_dir: Path, tmp_p
     assert "column(s) missing: created_at, email" in text  # the dependent expectations, in one line
 
 
-def test_unknown_event_type_fails_the_contract_value_set(raw_dir: Path, tmp_path: Path) -> None:
-    def change(table: pa.Table) -> pa.Table:
-        types = table["event_type"].to_pylist()
-        types[:40] = ["video_play"] * 40
-        types[40:60] = ["Page_View "] * 20  # case and whitespace: staging normalises these, so they pass
-        return replace_column(table, "event_type", types)
-
-    report = validate(mutated(raw_dir, tmp_path / "raw", "web_events", change), "web_events")
-
-    critical = failures(report, "critical")
-    assert list(critical) == ["expect_column_values_to_match_regex(event_type)"]
-    detail = critical["expect_column_values_to_match_regex(event_type)"]
-    assert detail.startswith("40 of ") and "video_play" in detail and "Page_View" not in detail
+def test_raw_suites_are_critical_only_for_the_schema() -> None:
+    """Row-level faults are dbt's quarantine's business: no raw expectation but the schema is critical."""
+    for entity in ex.RAW_ENTITIES:
+        suite = ex.raw_suite(entity, ex.Bounds(), NOW, NOW)
+        critical = {
+            e.expectation_type
+            for e in suite.expectations
+            if str(getattr(e.severity, "value", e.severity)) == "critical"
+        }
+        assert critical == {"expect_table_row_count_to_be_between", "expect_column_to_exist"}, entity
 
 
-def test_future_event_timestamps_fail(raw_dir: Path, tmp_path: Path) -> None:
-    def change(table: pa.Table) -> pa.Table:
-        times = table["occurred_at"].to_pylist()
-        times[:5] = [datetime(2099, 1, 1)] * 5
-        return replace_column(table, "occurred_at", pa.array(times, type=pa.timestamp("us")))
+def as_text(table: pa.Table, name: str) -> list:
+    return pc.cast(table[name], pa.string()).to_pylist()
 
-    report = validate(mutated(raw_dir, tmp_path / "raw", "email_events", change), "email_events")
 
-    critical = failures(report, "critical")
-    assert list(critical) == ["expect_column_max_to_be_between(occurred_at)"]
-    assert "2099-01-01" in critical["expect_column_max_to_be_between(occurred_at)"]
+def set_rows(
+    column: str, value: object, text: bool = False
+) -> Callable[[int], Callable[[pa.Table], pa.Table]]:
+    """A change that sets `column` to `value` in the first `count` rows (the column becomes text if asked)."""
+
+    def rows(count: int) -> Callable[[pa.Table], pa.Table]:
+        def change(table: pa.Table) -> pa.Table:
+            values = as_text(table, column) if text else table[column].to_pylist()
+            values[:count] = [value] * count
+            kind = pa.string() if text else table.schema.field(column).type
+            return replace_column(table, column, pa.array(values, type=kind))
+
+        return change
+
+    return rows
+
+
+# Row-level faults that dbt quarantines: (entity, change, the expectation that bounds their share, the
+# other expectations the same rows fail, an offending value as shown).
+ROW_FAULTS = {
+    "unknown_event_type": (
+        "web_events",
+        set_rows("event_type", "video_play"),
+        "expect_column_values_to_match_regex(event_type)",
+        set(),
+        "'video_play'",
+    ),
+    "unparseable_timestamp": (
+        "web_events",
+        set_rows("occurred_at", "31/02/2026 10:00", text=True),
+        "expect_column_values_to_be_null(occurred_at__cast_failures)",
+        # an unparseable time is also a missing one
+        {"expect_column_proportion_of_non_null_values_to_be_between(occurred_at)"},
+        "'31/02/2026 10:00'",
+    ),
+    "future_timestamp": (
+        "email_events",
+        set_rows("occurred_at", datetime(2099, 1, 1)),
+        "expect_column_values_to_be_between(occurred_at)",
+        set(),
+        "2099-01-01",
+    ),
+    "invalid_number": (
+        "crm_leads",
+        set_rows("employee_count", "about 50", text=True),
+        "expect_column_values_to_be_null(employee_count__cast_failures)",
+        set(),
+        "'about 50'",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", ROW_FAULTS)
+def test_a_few_quarantined_faults_pass_strict(raw_dir: Path, tmp_path: Path, fault: str) -> None:
+    entity, rows, _, _, _ = ROW_FAULTS[fault]
+    total = pq.read_metadata(raw_dir / f"{entity}.parquet").num_rows
+    few = max(1, int(total * ex.Bounds().max_bad_row_share / 2))
+    report = validate(mutated(raw_dir, tmp_path / "raw", entity, rows(few)), entity)
+
+    assert report.failures == [], ex.format_report(report)
+    assert report.exit_code(strict=True) == 0
+
+
+@pytest.mark.parametrize("fault", ROW_FAULTS)
+def test_five_percent_quarantined_faults_fail_a_warning_band(
+    raw_dir: Path, tmp_path: Path, fault: str
+) -> None:
+    entity, rows, expectation, also, shown = ROW_FAULTS[fault]
+    total = pq.read_metadata(raw_dir / f"{entity}.parquet").num_rows
+    report = validate(mutated(raw_dir, tmp_path / "raw", entity, rows(total // 20)), entity)
+
+    assert failures(report, "critical") == {}
+    warning = failures(report, "warning")
+    assert set(warning) == {expectation, *also}, ex.format_report(report)
+    assert f"{total // 20:,} of {total:,} " in warning[expectation]
+    assert shown in warning[expectation] and "mostly 0.999" in warning[expectation]
+    assert report.exit_code(strict=False) == 0
+    assert report.exit_code(strict=True) == 1
 
 
 def test_mostly_null_emails_fail_a_warning_that_only_strict_turns_into_an_error(
@@ -132,19 +200,6 @@ def test_mostly_null_emails_fail_a_warning_that_only_strict_turns_into_an_error(
     assert report.exit_code(strict=True) == 1
 
 
-def test_values_dbt_cannot_cast_fail_and_are_shown(raw_dir: Path, tmp_path: Path) -> None:
-    def change(table: pa.Table) -> pa.Table:
-        counts = pc.cast(table["employee_count"], pa.string()).to_pylist()
-        counts[3] = "about 50"
-        return replace_column(table, "employee_count", pa.array(counts, type=pa.string()))
-
-    report = validate(mutated(raw_dir, tmp_path / "raw", "crm_leads", change), "crm_leads")
-
-    critical = failures(report, "critical")
-    assert list(critical) == ["expect_column_values_to_be_null(employee_count__cast_failures)"]
-    assert "'about 50'" in critical["expect_column_values_to_be_null(employee_count__cast_failures)"]
-
-
 def test_missing_raw_file_is_critical(raw_dir: Path, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     shutil.copytree(raw_dir, raw)
@@ -155,9 +210,11 @@ def test_missing_raw_file_is_critical(raw_dir: Path, tmp_path: Path) -> None:
     assert failures(report, "critical") == {"raw files present": f"no file {raw}/sales_feedback*.parquet"}
 
 
-def fake_warehouse(path: Path) -> Path:
+def fake_warehouse(path: Path, quarantine: bool = True) -> Path:
     """A tiny warehouse with the mart columns the suites read: model `default` is healthy, `enterprise`
-    has 60 % hot leads and the active model `dormant` scored nobody."""
+    has 60 % hot leads and the active model `dormant` scored nobody. The quarantine (dbt's staging
+    relations, one row per raw row in `base_*`) holds 5 % of the web events, 0.5 % of the email events
+    (within the band) and 15 % of the CRM lead rows, all superseded versions (not a fault)."""
     sql = """
     create schema marts;
     create schema scoring_config;
@@ -195,6 +252,23 @@ def fake_warehouse(path: Path) -> Path:
     """
     with duckdb.connect(str(path)) as connection:
         connection.execute(sql)
+        if quarantine:
+            connection.execute("create schema staging")
+            rejected = {
+                "crm__leads": "select 'superseded_version' from range(30)",
+                "web__events": (
+                    "select case when range < 30 then 'unparseable_timestamp' else 'unknown_lead_id' end "
+                    "from range(50)"
+                ),
+                "email__events": "select 'unknown_event_type' from range(5)",
+            }
+            for stem in ex.STAGING_MODELS.values():
+                raw_rows = 200 if stem == "crm__leads" else 1000
+                connection.execute(
+                    f"create table staging.base_{stem} as select range as i from range({raw_rows})"
+                )
+                reasons = rejected.get(stem, "select 'missing_id' from range(0)")
+                connection.execute(f"create table staging.stg_{stem}_rejected(rejection_reason) as {reasons}")
     return path
 
 
@@ -207,13 +281,110 @@ def test_marts_kpis_name_the_scoring_model_out_of_band(tmp_path: Path) -> None:
     warning = failures(report, "warning")
     assert warning["expect_column_values_to_be_between(hot_share)"].startswith("1 unexpected: enterprise=0.6")
     assert "dormant=0" in warning["expect_column_values_to_be_between(scored_leads)"]
-    assert all(f.suite == ex.KPI_SUITE for f in report.failures), ex.format_report(report)
+    kpi_failures = [f for f in report.failures if f.suite != ex.QUARANTINE_SUITE]
+    assert all(f.suite == ex.KPI_SUITE for f in kpi_failures), ex.format_report(report)
     assert report.exit_code() == 0 and report.exit_code(strict=True) == 1
+
+
+def test_quarantine_share_names_the_raw_table_and_its_reasons(tmp_path: Path) -> None:
+    database = fake_warehouse(tmp_path / "wh.duckdb")
+    report = ex.validate_data(raw_dir=None, database=database, docs_dir=None, now=NOW)
+
+    quarantine = report.outcome(ex.QUARANTINE_SUITE)
+    assert quarantine.rows == len(ex.RAW_ENTITIES) and quarantine.evaluated == len(ex.RAW_ENTITIES)
+    # Only the web events are out of band: 0.5 % of email events and superseded lead versions are not.
+    assert [(f.severity, f.expectation, f.detail) for f in quarantine.failures] == [
+        (
+            "warning",
+            "expect_column_values_to_be_between(rejected_share, web_events)",
+            "1 unexpected: web_events=0.05 [unparseable_timestamp 30, unknown_lead_id 20] (expected <= 0.01)",
+        )
+    ]
+    assert report.exit_code() == 0
+
+    bounds = tmp_path / "bounds.json"
+    bounds.write_text('{"max_rejected_share": {"web_events": 0.06, "email_events": 0.004}}')
+    report = ex.validate_data(
+        raw_dir=None, database=database, docs_dir=None, now=NOW, bounds=ex.Bounds.from_json(bounds)
+    )
+    assert [f.expectation for f in report.outcome(ex.QUARANTINE_SUITE).failures] == [
+        "expect_column_values_to_be_between(rejected_share, email_events)"
+    ]
+
+
+def test_unreadable_quarantine_is_a_warning_and_the_marts_still_run(tmp_path: Path) -> None:
+    database = fake_warehouse(tmp_path / "wh.duckdb", quarantine=False)
+    with duckdb.connect(str(database)) as connection:  # one model there, reading a raw file that is gone
+        raw_file = tmp_path / "web_events.parquet"
+        connection.execute(f"copy (select 1 as event_id) to '{raw_file}'")
+        connection.execute("create schema staging")
+        for stem in ex.STAGING_MODELS.values():
+            connection.execute(f"create view staging.base_{stem} as select * from read_parquet('{raw_file}')")
+            connection.execute(f"create table staging.stg_{stem}_rejected as select 'x' as rejection_reason")
+        raw_file.unlink()
+        connection.execute("drop table staging.stg_crm__leads_rejected")
+
+    report = ex.validate_data(raw_dir=None, database=database, docs_dir=None, now=NOW)
+    assert failures(report, "critical") == {}
+    assert failures(report, "warning")["quarantine models present"] == (
+        "missing staging.stg_crm__leads_rejected; run `make build`"
+    )
+    assert report.outcome(ex.KPI_SUITE).evaluated > 0
+    assert report.exit_code(strict=True) == 1
+
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create table staging.stg_crm__leads_rejected as select 'x' as rejection_reason")
+    report = ex.validate_data(raw_dir=None, database=database, docs_dir=None, now=NOW)
+    detail = failures(report, "warning")["quarantine readable"]
+    assert detail.startswith("IO Error: No files found") and "web_events.parquet" in detail
+    assert detail.endswith("run from the directory dbt ran in)")
+    assert report.outcome(ex.QUARANTINE_SUITE).failures == [
+        f for f in report.failures if f.suite == ex.QUARANTINE_SUITE
+    ]
+
+
+def test_missing_mart_column_is_critical_and_named(tmp_path: Path) -> None:
+    database = fake_warehouse(tmp_path / "wh.duckdb")
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("alter table marts.fct_lead_scores drop column tier")
+        connection.execute("alter table marts.dim_leads drop column seniority")
+
+    report = ex.validate_data(raw_dir=None, database=database, docs_dir=None, now=NOW)
+
+    critical = {(f.suite, f.expectation): f.detail for f in report.failures if f.severity == "critical"}
+    assert critical == {
+        ("marts.fct_lead_scores", "expect_column_to_exist(tier)"): "column not in the file(s)",
+        ("marts.dim_leads", "expect_column_to_exist(seniority)"): "column not in the file(s)",
+        ("marts.dim_leads", "1 expectation(s) not evaluated"): "column(s) missing: seniority",
+        (ex.KPI_SUITE, "per-model KPIs computed"): "missing column(s) marts.fct_lead_scores.tier",
+    }
+    assert report.exit_code() == 1
 
 
 def test_unreadable_warehouse_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ex.WarehouseError, match="no warehouse at"):
         ex.validate_data(raw_dir=None, database=tmp_path / "missing.duckdb", docs_dir=None, now=NOW)
+
+
+def test_quarantine_models_and_reasons_match_the_dbt_project() -> None:
+    """STAGING_MODELS names, per raw table, the base view and the quarantine model whose rows_reconcile
+    test reads that raw table; the reasons that are not faults exist."""
+    import yaml
+
+    reconciled: dict[str, str] = {}
+    for path in (PROJECT_ROOT / "models" / "staging").rglob("_*__rejected_models.yml"):
+        for model in yaml.safe_load(path.read_text())["models"]:
+            for test in model.get("data_tests", []):
+                if isinstance(test, dict) and "rows_reconcile" in test:
+                    raw = test["rows_reconcile"]["arguments"]["raw"]
+                    reconciled[raw.split("'")[-2]] = model["name"]
+    assert reconciled == {entity: f"stg_{stem}_rejected" for entity, stem in ex.STAGING_MODELS.items()}
+    assert set(ex.STAGING_MODELS) == set(ex.RAW_ENTITIES)
+    for stem in ex.STAGING_MODELS.values():
+        assert len(list((PROJECT_ROOT / "models" / "staging").rglob(f"base_{stem}.sql"))) == 1
+    with (PROJECT_ROOT / "seeds" / "rejection_reasons.csv").open() as handle:
+        reasons = {row["rejection_reason"] for row in csv.DictReader(handle)}
+    assert set(ex.NOT_FAULT_REASONS) <= reasons
 
 
 def test_contract_matches_the_generator_and_the_event_types_seed() -> None:
