@@ -10,8 +10,14 @@ Division of labour with dbt
     keys unique and not null, relationships, accepted values, 0..100 score ranges, ledger sums = scores,
     hot > warm > cold conversion, and the mart contracts (column names and types).
 
+    Whole-file faults (files missing, unreadable or of the wrong CSV dialect, columns missing or of a type
+    staging cannot cast, entities empty) are found before the build by `lead-scoring check-raw`
+    (raw_files.py, reading footers and headers only).
+
     Great Expectations checks schemas and distributions, never a single row:
-    - the schema of the raw files before dbt reads them: every contract column exists, no entity is empty;
+    - the schema of the raw files: every contract column exists, leads and web and email events are not empty
+      (the other entities may be: a warning). These restate check-raw's verdicts as the preconditions of the
+      suites, so that a suite says why its expectations cannot run;
     - distributions of the raw values: for each kind of row-level fault dbt quarantines (values that do not
       cast to the contract type, event and activity types outside the contract, timestamps outside the
       plausible window, negative counts and amounts, ratings outside 1..5) the share of rows that have it, at
@@ -29,8 +35,9 @@ Division of labour with dbt
     share before the build and as a per-table quarantine share after it.
 
 Severity (GX 1.24 expectations carry a `severity`: critical, warning or info)
-    critical  dbt cannot build or everything would be wrong: a missing raw file or contract column, an empty
-              entity, an empty mart or a missing mart column. Any critical failure makes the command exit 1.
+    critical  dbt cannot build or everything would be wrong: a missing raw file or contract column, no leads
+              or no web or email events, an empty mart or a missing mart column. Any critical failure makes
+              the command exit 1.
     warning   a distribution outside a plausible band (row-fault shares, quarantine shares, null, duplicate
               and anonymous shares, stale feeds, tier and MQL shares, mean scores), or a quarantine that
               cannot be read (a warehouse built before the quarantine models, or the raw files its views read
@@ -423,10 +430,15 @@ def raw_suite(
     add = expectations.append
     columns = dict(RAW_CONTRACT[entity])
 
-    # Schema (critical): dbt cannot build without every contract column; nothing scores without rows.
+    # Schema (critical): dbt cannot build without every contract column; nothing scores without leads, web or
+    # email events. The other entities may legitimately be empty (as `lead-scoring check-raw` decides too).
+    from lead_scoring.raw_files import REQUIRED_ROWS
+
     add(
         gxe.ExpectTableRowCountToBeBetween(
-            min_value=bounds.min_rows.get(entity, 1), notes=f"All `{entity}*` files together.", **crit
+            min_value=bounds.min_rows.get(entity, 1),
+            notes=f"All `{entity}*` files together.",
+            **(crit if entity in REQUIRED_ROWS else warn),
         )
     )
     for column, sql_type in columns.items():

@@ -18,6 +18,7 @@ import pytest
 from conftest import PROJECT_ROOT
 from lead_scoring import expectations as ex
 from lead_scoring.generate import RAW_FILES, SCHEMAS, generate
+from lead_scoring.raw_files import REQUIRED_ROWS
 
 # A fixed validation clock just after the generated history (which ends before 2026-06-30).
 NOW = datetime(2026, 7, 1, 12, 0)
@@ -85,7 +86,8 @@ def test_missing_column_fails_the_schema_suite_and_names_it(raw_dir: Path, tmp_p
 
 
 def test_raw_suites_are_critical_only_for_the_schema() -> None:
-    """Row-level faults are dbt's quarantine's business: no raw expectation but the schema is critical."""
+    """Row-level faults are dbt's quarantine's business: no raw expectation but the schema is critical.
+    An empty entity is critical only where check-raw says so too (leads, web and email events)."""
     for entity in ex.RAW_ENTITIES:
         suite = ex.raw_suite(entity, ex.Bounds(), NOW, NOW)
         critical = {
@@ -93,7 +95,10 @@ def test_raw_suites_are_critical_only_for_the_schema() -> None:
             for e in suite.expectations
             if str(getattr(e.severity, "value", e.severity)) == "critical"
         }
-        assert critical == {"expect_table_row_count_to_be_between", "expect_column_to_exist"}, entity
+        schema = {"expect_column_to_exist"}
+        if entity in REQUIRED_ROWS:
+            schema.add("expect_table_row_count_to_be_between")
+        assert critical == schema, entity
 
 
 def as_text(table: pa.Table, name: str) -> list:
@@ -198,6 +203,22 @@ def test_mostly_null_emails_fail_a_warning_that_only_strict_turns_into_an_error(
     )
     assert report.exit_code(strict=False) == 0
     assert report.exit_code(strict=True) == 1
+
+
+def test_empty_optional_entity_is_a_warning_and_empty_leads_critical(raw_dir: Path, tmp_path: Path) -> None:
+    raw = mutated(raw_dir, tmp_path / "raw", "sales_feedback", lambda t: t.slice(0, 0))
+    pq.write_table(pq.read_table(raw / "crm_leads.parquet").slice(0, 0), raw / "crm_leads.parquet")
+
+    report = validate(raw, "sales_feedback", "crm_leads")
+
+    assert (
+        failures(report, "warning")["expect_table_row_count_to_be_between()"] == "observed 0 (expected >= 1)"
+    )
+    assert report.outcome("raw.sales_feedback").count("critical") == 0
+    assert (
+        failures(report, "critical")["expect_table_row_count_to_be_between()"] == "observed 0 (expected >= 1)"
+    )
+    assert report.outcome("raw.crm_leads").count("critical") == 1
 
 
 def test_missing_raw_file_is_critical(raw_dir: Path, tmp_path: Path) -> None:
