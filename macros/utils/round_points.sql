@@ -10,7 +10,10 @@
 {%- endmacro %}
 
 {% macro default__round_points(expression, digits=6) -%}
-    cast(round({{ expression }}, {{ digits }}) as {{ type_double() }})
+    {#- a tiny negative rounds to -0.0, which equals 0.0 but prints (and hashes) differently, and
+        max() over both picks either: return 0.0 instead -#}
+    {%- set rounded = 'round(' ~ expression ~ ', ' ~ digits ~ ')' -%}
+    cast(case when {{ rounded }} = 0 then 0 else {{ rounded }} end as {{ type_double() }})
 {%- endmacro %}
 
 {% macro postgres__round_points(expression, digits=6) -%}

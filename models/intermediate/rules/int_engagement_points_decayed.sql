@@ -97,9 +97,9 @@ final as (
         cast(sum(matched_event_count) as {{ dbt.type_bigint() }}) as event_count,
         cast(sum(filtered_event_count) as {{ dbt.type_bigint() }}) as filtered_event_count,
         cast(sum(counted_event_count) as {{ dbt.type_bigint() }}) as counted_event_count,
-        sum(points * matched_event_count) as raw_points,
-        sum(points * matched_event_count * decay_weight) as decayed_points,
-        sum(points * counted_event_count * decay_weight) as counted_points,
+        {{ sum_points('points * matched_event_count') }} as raw_points,
+        {{ sum_points('points * matched_event_count * decay_weight') }} as decayed_points,
+        {{ sum_points('points * counted_event_count * decay_weight') }} as counted_points,
         max(case when matched_event_count > 0 then event_date end) as last_event_date,
         cast(null as {{ dbt.type_string() }}) as matched_value
     from total_capped

@@ -28,10 +28,10 @@ component_scores as (
         as_of_date,
         lead_id,
         scoring_model_id,
-        {{ round_points("sum(case when score_component = 'fit' then counted_points else 0 end)") }} as fit_score,
-        {{ round_points("sum(case when score_component = 'engagement' then counted_points else 0 end)") }}
+        {{ round_points(sum_points("case when score_component = 'fit' then counted_points else 0 end")) }} as fit_score,
+        {{ round_points(sum_points("case when score_component = 'engagement' then counted_points else 0 end")) }}
             as engagement_score,
-        {{ round_points('sum(weighted_points)') }} as total_score
+        {{ round_points(sum_points('weighted_points')) }} as total_score
     from ledger
     group by as_of_date, lead_id, scoring_model_id
 ),

@@ -103,7 +103,7 @@ group_totals as (
         rule_rows.score_group,
         cast(score_groups.min_points as {{ type_double() }}) as min_points,
         cast(score_groups.max_points as {{ type_double() }}) as max_points,
-        sum(rule_rows.counted_points) as group_points
+        {{ sum_points('rule_rows.counted_points') }} as group_points
     from rule_rows
     inner join score_groups
         on
@@ -167,7 +167,7 @@ component_totals as (
         lead_id,
         scoring_model_id,
         score_component,
-        sum(group_points + adjustment_points) as component_points
+        {{ sum_points('group_points + adjustment_points') }} as component_points
     from group_caps
     group by as_of_date, lead_id, scoring_model_id, score_component
 ),

@@ -29,7 +29,7 @@ rolled_up as (
         sum(case when lead_scores.is_mql then 1 else 0 end) as mql_count,
         sum(case when lead_scores.is_sql then 1 else 0 end) as sql_count,
         max(lead_scores.fit_score) as account_fit_score,
-        sum(lead_scores.engagement_score) as summed_engagement_score,
+        {{ sum_points('lead_scores.engagement_score') }} as summed_engagement_score,
         max(lead_scores.total_score) as max_lead_total_score,
         max(lead_scores.as_of_date) as as_of_date
     from lead_scores
