@@ -12,13 +12,12 @@ events as (
 ),
 
 as_of as (
-    select
-        {% if as_of_date -%}
-            cast('{{ as_of_date }}' as date)
-        {%- else -%}
-            max(event_date)
-        {%- endif %} as as_of_date
-    from events
+    {% if as_of_date -%}
+        select cast('{{ as_of_date }}' as date) as as_of_date
+    {%- else -%}
+        select max(event_date) as as_of_date
+        from events
+    {%- endif %}
 ),
 
 checkpoint_numbers as (
