@@ -6,7 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from lead_scoring import config_check, expectations, generate, postgres, raw_files, summary, warehouses
+from lead_scoring import (
+    config_check,
+    expectations,
+    generate,
+    postgres,
+    publish,
+    raw_files,
+    summary,
+    warehouses,
+)
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
@@ -52,6 +61,12 @@ COMMANDS: list[Command] = [
         "print where the marts are and the tiers per scoring model",
         summary.add_arguments,
         summary.run,
+    ),
+    (
+        "mart-hash",
+        "content hash of every table in schema marts (rows in a canonical order): equal builds, equal hashes",
+        publish.add_arguments,
+        publish.run,
     ),
 ]
 
