@@ -19,6 +19,8 @@ one DuckDB file open for writing: without the lock, a `dbt compile` could make a
 `lead_scoring_publish()` copies the (checkpointed) work copy over the published file atomically and
 returns a log line (lead_scoring.publish.publish); `lead_scoring_published_path()` returns the
 published path. The on-run-end macro `publish_warehouse` decides whether to call them.
+`lead_scoring_raw_problems(raw_dir, raw_format)` returns '' or the whole-file faults of the raw files
+(lead_scoring.raw_files): the on-run-start macro `check_raw_files` stops the run with them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from typing import Any
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt.adapters.events.logging import AdapterLogger
 
-from lead_scoring import publish
+from lead_scoring import publish, raw_files
 
 logger = AdapterLogger("lead_scoring")
 
@@ -75,6 +77,14 @@ class Plugin(BasePlugin):
     def configure_connection(self, conn: Any) -> None:
         conn.create_function(
             "lead_scoring_publish", self._publish, [], "VARCHAR", side_effects=True, null_handling="special"
+        )
+        conn.create_function(
+            "lead_scoring_raw_problems",
+            raw_files.raw_problems_text,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            side_effects=True,
+            null_handling="special",
         )
         conn.create_function(
             "lead_scoring_published_path",

@@ -43,6 +43,7 @@ import pytest
 from conftest import COPY_IGNORE, PROJECT_ROOT, dbt_executable
 from lead_scoring import publish
 from lead_scoring.generate import generate
+from test_raw_files import CASES as RAW_FILE_CASES
 
 MARTS = (
     "dim_leads",
@@ -435,3 +436,34 @@ def test_failed_build_leaves_the_published_file_untouched(project: Project, over
     assert "Warehouse not published:" in output and "base_crm__leads error" in output, output[-3000:]
     assert file_sha256(project.published) == before
     assert file_sha256(project.work) != work_before, "the failed build should have written its work copy"
+
+
+WHOLE_FILE_FAULTS = {
+    case.id: case
+    for case in RAW_FILE_CASES
+    if case.id
+    in {
+        "truncated parquet",
+        "missing columns in a daily file",
+        "empty daily parquet beside the first export",
+        "lead id stored as a struct",
+    }
+}
+
+
+@pytest.mark.parametrize("fault", sorted(WHOLE_FILE_FAULTS))
+def test_whole_file_fault_stops_a_plain_build_naming_the_file(
+    project: Project, fault: str, tmp_path: Path
+) -> None:
+    case = WHOLE_FILE_FAULTS[fault]
+    raw = tmp_path / "raw"
+    shutil.copytree(project.env["LEAD_SCORING_RAW_DIR"], raw)
+    case.mutate(raw)
+    before = file_sha256(project.published)
+    code, output = project.dbt("build", env={"LEAD_SCORING_RAW_DIR": str(raw)})
+    assert code != 0, output[-3000:]
+    assert "cannot be built from; nothing was built or published" in output, output[-3000:]
+    assert str(raw / case.path) in output, output[-3000:]
+    assert all(fragment in output for fragment in case.fragments), output[-3000:]
+    assert "Traceback" not in output
+    assert file_sha256(project.published) == before
