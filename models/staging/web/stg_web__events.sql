@@ -17,6 +17,7 @@
 -- On Spark a table rebuilt in full on every run: without Delta, dbt-spark has no delete+insert or
 -- merge, `append` would duplicate the re-read lookback days and an unpartitioned `insert_overwrite`
 -- would keep only them. Every run then gives the rows of a full refresh, re-reading all files.
+-- depends_on: {{ ref('event_types') }}
 with
 
 checked as (
@@ -27,12 +28,12 @@ leads as (
     select lead_id from {{ ref('stg_crm__leads') }}
 ),
 
-event_types as (
-    select source_event_type from {{ ref('event_types') }}
-    where source_system = 'web'
-),
-
 {% if is_incremental() %}
+    event_types as (
+        select source_event_type from {{ ref('event_types') }}
+        where source_system = 'web'
+    ),
+
     loaded_leads as (
         select distinct lead_id from {{ this }}
         where lead_id is not null
@@ -81,7 +82,7 @@ usable as (
     {% endif %}
     where
         checked.row_rejection_reason is null
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             -- new events, and events quarantined earlier because their lead or type was unknown then
             and (
                 {{ is_new_event('checked.occurred_at') }}
@@ -116,7 +117,7 @@ known as (
     where
         ranked.duplicate_rank = 1
         and (ranked.lead_id is null or leads.lead_id is not null)
-        {% if is_incremental() %}
+    {% if is_incremental() %}
             -- a later repeat must not replace the first occurrence loaded by an earlier run
             and not exists (
                 select 1 from {{ this }} as loaded
