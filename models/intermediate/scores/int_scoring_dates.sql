@@ -14,7 +14,8 @@ events as (
 as_of as (
     select
         {% if as_of_date -%}
-            cast('{{ as_of_date }}' as date)
+            -- An aggregate, like max(event_date): one row, not one per event.
+            max(cast('{{ as_of_date }}' as date))
         {%- else -%}
             max(event_date)
         {%- endif %} as as_of_date
