@@ -44,11 +44,11 @@ final as (
         label_window_start_date,
         label_window_end_date,
         converted_date,
+        is_deleted_at_feature_date,
         coalesce(converted_date <= feature_date, false) as is_converted_at_feature_date,
         coalesce(converted_date >= label_window_start_date and converted_date <= label_window_end_date, false)
             as has_converted_in_label_window,
         label_window_end_date <= as_of_date as is_label_window_complete,
-        is_deleted_at_feature_date,
         feature_date_role = 'training'
         and label_window_end_date <= as_of_date
         and not coalesce(converted_date <= feature_date, false)

@@ -108,7 +108,9 @@ def _logistic_regression(catalogue: pd.DataFrame) -> Pipeline:
             ),
             (
                 "count",
-                make_pipeline(log_scale(), SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler()),
+                make_pipeline(
+                    log_scale(), SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler()
+                ),
                 named("count", "flag"),
             ),
         ],
@@ -144,8 +146,8 @@ def _gradient_boosting(catalogue: pd.DataFrame) -> Pipeline:
         verbose_feature_names_out=False,
     )
     classify = HistGradientBoostingClassifier(
-        learning_rate=0.04,
-        max_iter=300,
+        learning_rate=0.08,
+        max_iter=150,
         max_leaf_nodes=15,
         min_samples_leaf=40,
         l2_regularization=1.0,
@@ -166,13 +168,15 @@ def _linear_contributions(fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFra
     return pd.DataFrame(per_column, columns=owners, index=x.index).T.groupby(level=0, sort=False).sum().T
 
 
-def _perturbation_contributions(fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame) -> pd.DataFrame:
+def _perturbation_contributions(
+    fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame, kinds: dict[str, str]
+) -> pd.DataFrame:
     """Per feature: log-odds minus log-odds with the feature set to the training median / mode."""
     base = fitted.decision_function(x)
     contributions = {}
     for name in x.columns:
         column = x_train[name]
-        typical = column.mode().sort_values().iloc[0] if column.dtype == object else column.median()
+        typical = column.mode().sort_values().iloc[0] if kinds[name] == "categorical" else column.median()
         perturbed = x.copy()
         perturbed[name] = typical
         contributions[name] = base - fitted.decision_function(perturbed)
@@ -208,7 +212,9 @@ def _reasons(contributions: pd.DataFrame, x: pd.DataFrame, catalogue: pd.DataFra
                 break
             name = names[column]
             direction = "raises" if effect > 0 else "lowers"
-            picked.append(f"{describe[name]}: {_value_text(x.at[lead_index, name], kinds[name])} ({direction})")
+            picked.append(
+                f"{describe[name]}: {_value_text(x.at[lead_index, name], kinds[name])} ({direction})"
+            )
         for position, key in enumerate(reasons):
             reasons[key].append(picked[position] if position < len(picked) else None)
     return pd.DataFrame(reasons, index=x.index)
@@ -216,22 +222,30 @@ def _reasons(contributions: pd.DataFrame, x: pd.DataFrame, catalogue: pd.DataFra
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
-    algorithm = str(dbt.config.get("predictive_algorithm") or "logistic_regression")
+    algorithm = dbt.config.get("predictive_algorithm")
     if algorithm not in ALGORITHMS:
         raise ValueError(f"predictive_algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
 
     catalogue = dbt.ref("predictive_features").df()
-    catalogue = catalogue[catalogue["is_enabled"].astype(bool)].sort_values("feature_name").reset_index(drop=True)
+    catalogue = (
+        catalogue[catalogue["is_enabled"].astype(bool)].sort_values("feature_name").reset_index(drop=True)
+    )
     unknown_kinds = sorted(set(catalogue["feature_kind"]) - set(FEATURE_KINDS))
     if unknown_kinds:
-        raise ValueError(f"predictive_features: unknown feature_kind {unknown_kinds}; use one of {FEATURE_KINDS}")
+        raise ValueError(
+            f"predictive_features: unknown feature_kind {unknown_kinds}; use one of {FEATURE_KINDS}"
+        )
     features = dbt.ref("int_lead_features_as_of").df()
     missing = sorted(set(catalogue["feature_name"]) - set(features.columns))
     if missing:
-        raise ValueError(f"predictive_features names columns int_lead_features_as_of does not have: {missing}")
+        raise ValueError(
+            f"predictive_features names columns int_lead_features_as_of does not have: {missing}"
+        )
     labels = dbt.ref("int_lead_conversion_labels").df()
 
-    rows = features.merge(labels, on=["lead_id", "feature_date_role", "feature_date"], how="inner", validate="1:1")
+    rows = features.merge(
+        labels, on=["lead_id", "feature_date_role", "feature_date"], how="inner", validate="1:1"
+    )
     rows = rows.sort_values(["feature_date", "lead_id"]).reset_index(drop=True)
     training = rows[rows["is_training_row"].astype(bool)].reset_index(drop=True)
     scoring = rows[rows["feature_date_role"] == "scoring"].reset_index(drop=True)
@@ -243,7 +257,11 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         )
 
     x_train, x_score = _prepare(training, catalogue), _prepare(scoring, catalogue)
-    estimator = _logistic_regression(catalogue) if algorithm == "logistic_regression" else _gradient_boosting(catalogue)
+    estimator = (
+        _logistic_regression(catalogue)
+        if algorithm == "logistic_regression"
+        else _gradient_boosting(catalogue)
+    )
     # A lead trains at several cutoffs: folds keep each lead's rows together.
     folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
     calibrated = CalibratedClassifierCV(
@@ -259,7 +277,8 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     if algorithm == "logistic_regression":
         contributions = _linear_contributions(fitted, x_train, x_score)
     else:
-        contributions = _perturbation_contributions(fitted, x_train, x_score)
+        kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+        contributions = _perturbation_contributions(fitted, x_train, x_score, kinds)
     reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
 
     training_leads = set(training["lead_id"])

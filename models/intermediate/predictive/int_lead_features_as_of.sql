@@ -31,8 +31,12 @@ events as (
     select * from {{ ref('int_lead_events_resolved') }}
 ),
 
-engagement_days as (
-    select * from {{ ref('int_lead_engagement_days') }}
+source_events as (
+    select * from {{ ref('int_events_unioned') }}
+),
+
+visitors as (
+    select * from {{ ref('int_web_visitors_identified') }}
 ),
 
 leads as (
@@ -59,28 +63,44 @@ attributes_as_of as (
     inner join attribute_versions
         on
             labels.lead_id = attribute_versions.lead_id
-            and attribute_versions.valid_from_date <= labels.feature_date
-            and (attribute_versions.valid_to_date is null or attribute_versions.valid_to_date > labels.feature_date)
+            and labels.feature_date >= attribute_versions.valid_from_date
+            and (attribute_versions.valid_to_date is null or labels.feature_date < attribute_versions.valid_to_date)
     group by labels.lead_id, labels.feature_date
 ),
 
-recent_events as (
-    -- Unfiltered events of the lead in the 90 days up to the end of the feature date.
+known_events as (
+    -- Unfiltered events of the lead up to the end of the feature date, as known that day.
     select
         labels.lead_id,
         labels.feature_date,
         events.event_type,
+        events.is_engagement,
         events.url_path,
         events.rating,
         events.occurred_at,
+        events.event_date,
         {{ days_between('events.event_date', 'labels.feature_date') }} as age_days
     from labels
     inner join events
         on
             labels.lead_id = events.lead_id
-            and events.event_date <= labels.feature_date
-            and events.event_date > {{ add_days('labels.feature_date', -90) }}
-    where not events.is_filtered
+            and labels.feature_date >= events.event_date
+    inner join source_events
+        on events.event_id = source_events.event_id
+    left join visitors
+        on source_events.anonymous_id = visitors.anonymous_id
+    where
+        not events.is_filtered
+        -- An anonymous visit counts only once the visitor had identified by the feature date.
+        and (
+            source_events.lead_id is not null
+            or cast(visitors.identified_at as date) <= labels.feature_date
+        )
+),
+
+recent_events as (
+    select * from known_events
+    where age_days < 90
 ),
 
 event_counts as (
@@ -124,33 +144,22 @@ ratings as (
 
 engagement_recency as (
     select
-        labels.lead_id,
-        labels.feature_date,
-        min({{ days_between('engagement_days.event_date', 'labels.feature_date') }}) as days_since_last_engagement,
-        sum(
-            case when engagement_days.event_date > {{ add_days('labels.feature_date', -30) }} then 1 else 0 end
-        ) as engagement_day_count_30d,
-        sum(
-            case when engagement_days.event_date > {{ add_days('labels.feature_date', -90) }} then 1 else 0 end
-        ) as engagement_day_count_90d
-    from labels
-    inner join engagement_days
-        on
-            labels.lead_id = engagement_days.lead_id
-            and engagement_days.event_date <= labels.feature_date
-    group by labels.lead_id, labels.feature_date
+        lead_id,
+        feature_date,
+        min(age_days) as days_since_last_engagement,
+        count(distinct case when age_days < 30 then event_date end) as engagement_day_count_30d,
+        count(distinct case when age_days < 90 then event_date end) as engagement_day_count_90d
+    from known_events
+    where is_engagement
+    group by lead_id, feature_date
 ),
 
 disqualifications as (
     select distinct
-        labels.lead_id,
-        labels.feature_date
-    from labels
-    inner join events
-        on
-            labels.lead_id = events.lead_id
-            and events.event_date <= labels.feature_date
-    where events.event_type = 'sales_disqualification' and not events.is_filtered
+        lead_id,
+        feature_date
+    from known_events
+    where event_type = 'sales_disqualification'
 ),
 
 final as (
