@@ -73,8 +73,8 @@ demo: data build
 	$(BIN)/lead-scoring summary
 
 lint: venv
-	$(BIN)/ruff check src tests/python
-	$(BIN)/ruff format --check src tests/python
+	$(BIN)/ruff check src tests/python models
+	$(BIN)/ruff format --check src tests/python models
 	$(BIN)/sqlfluff lint models macros tests/config tests/marts analyses
 
 pytest: venv

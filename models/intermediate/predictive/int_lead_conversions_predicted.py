@@ -1,0 +1,304 @@
+"""One row per canonical lead: the calibrated probability that it converts in the label window.
+
+A dbt Python model (runs in-process on DuckDB; disabled on PostgreSQL and Spark in dbt_project.yml).
+It only trains and predicts: features come from int_lead_features_as_of (SQL, point in time), labels
+and training rows from int_lead_conversion_labels, the feature list and the words of the reasons
+from the predictive_features seed.
+
+* Training rows: leads at the training cutoff (as-of date minus `prediction_label_window_days`) that
+  had not converted, with the label "converted in the window after the cutoff".
+* Scoring rows: every lead, with its features as of the as-of date.
+* Algorithm: config `predictive_algorithm` (var of the same name): `logistic_regression` (one-hot
+  categoricals, log-scaled and standardised counts, splines on size and age) or `gradient_boosting`
+  (HistGradientBoostingClassifier with native categoricals). Both are calibrated with Platt scaling
+  on out-of-fold predictions (CalibratedClassifierCV, 5 stratified folds), then refit on every row.
+* Reasons: the three features that move the lead's log-odds most against the average training lead:
+  coefficient x (standardised value - its mean) for logistic regression; for gradient boosting the
+  change in log-odds when the feature is set to the training median / most frequent value.
+* Deterministic: rows sorted by lead_id, fixed seeds, no wall clock (dates come from the data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    OrdinalEncoder,
+    SplineTransformer,
+    StandardScaler,
+)
+
+ALGORITHMS = ("logistic_regression", "gradient_boosting")
+FEATURE_KINDS = ("categorical", "numeric", "count", "recency", "flag")
+SEED = 20260701
+CALIBRATION_FOLDS = 5
+MIN_CATEGORY_ROWS = 10
+MISSING = "(none)"
+MIN_REASON_EFFECT = 0.02  # log-odds; smaller effects are not worth a sales rep's attention
+
+
+def _log1p(values: np.ndarray) -> np.ndarray:
+    return np.log1p(np.clip(values.astype(float), 0, None))
+
+
+def _prepare(features: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """Model input: categoricals as lower-case text (missing = '(none)'), everything else float."""
+    prepared = pd.DataFrame(index=features.index)
+    for name, kind in zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True):
+        column = features[name]
+        if kind == "categorical":
+            prepared[name] = column.astype("object").where(column.notna(), MISSING).astype(str).str.strip()
+            prepared[name] = prepared[name].str.lower().replace("", MISSING)
+        else:
+            prepared[name] = pd.to_numeric(column.astype("object"), errors="coerce").astype(float)
+    return prepared
+
+
+def _logistic_regression(catalogue: pd.DataFrame) -> Pipeline:
+    kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+
+    def named(*wanted: str) -> list[str]:
+        return [name for name, kind in kinds.items() if kind in wanted]
+
+    def log_scale() -> FunctionTransformer:
+        return FunctionTransformer(_log1p, feature_names_out="one-to-one")
+
+    prepare = ColumnTransformer(
+        [
+            (
+                "categorical",
+                OneHotEncoder(
+                    handle_unknown="infrequent_if_exist",
+                    min_frequency=MIN_CATEGORY_ROWS,
+                    sparse_output=False,
+                    feature_name_combiner=lambda feature, category: f"{feature}={category}",
+                ),
+                named("categorical"),
+            ),
+            # Size, revenue and age act non-linearly (a bump around mid-market): splines on log scale.
+            (
+                "numeric",
+                make_pipeline(
+                    log_scale(),
+                    SimpleImputer(strategy="median", add_indicator=True),
+                    SplineTransformer(n_knots=5, degree=3, extrapolation="constant"),
+                    StandardScaler(),
+                ),
+                named("numeric"),
+            ),
+            (
+                "recency",
+                make_pipeline(
+                    log_scale(),
+                    SimpleImputer(strategy="constant", fill_value=np.log1p(400), add_indicator=True),
+                    StandardScaler(),
+                ),
+                named("recency"),
+            ),
+            (
+                "count",
+                make_pipeline(
+                    log_scale(), SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler()
+                ),
+                named("count", "flag"),
+            ),
+        ],
+        sparse_threshold=0.0,
+    )
+    return Pipeline(
+        [
+            ("prepare", prepare),
+            ("classify", LogisticRegression(C=0.05, max_iter=5000, random_state=SEED)),
+        ]
+    )
+
+
+def _owner(encoded_name: str) -> str:
+    """The input feature an encoded column comes from: 'categorical__industry=software' -> 'industry'."""
+    name = encoded_name.split("__", 1)[1].split("=", 1)[0].removeprefix("missingindicator_")
+    return name.rsplit("_sp_", 1)[0] if "_sp_" in name else name
+
+
+def _gradient_boosting(catalogue: pd.DataFrame) -> Pipeline:
+    categorical = [n for n, k in zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True)
+                   if k == "categorical"]  # fmt: skip
+    other = [n for n in catalogue["feature_name"] if n not in categorical]
+    encoder = OrdinalEncoder(
+        handle_unknown="use_encoded_value",
+        unknown_value=np.nan,
+        encoded_missing_value=np.nan,
+        min_frequency=MIN_CATEGORY_ROWS,
+    )
+    prepare = ColumnTransformer(
+        [("categorical", encoder, categorical), ("other", "passthrough", other)],
+        sparse_threshold=0.0,
+        verbose_feature_names_out=False,
+    )
+    classify = HistGradientBoostingClassifier(
+        learning_rate=0.08,
+        max_iter=150,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        categorical_features=list(range(len(categorical))),
+        early_stopping=False,
+        random_state=SEED,
+    )
+    return Pipeline([("prepare", prepare), ("classify", classify)])
+
+
+def _linear_contributions(fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame) -> pd.DataFrame:
+    """Per feature: sum over its encoded columns of coefficient x (value - training mean)."""
+    prepare, classify = fitted.named_steps["prepare"], fitted.named_steps["classify"]
+    encoded = prepare.transform(x)
+    centre = prepare.transform(x_train).mean(axis=0)
+    per_column = (encoded - centre) * classify.coef_[0]
+    owners = [_owner(name) for name in prepare.get_feature_names_out()]
+    return pd.DataFrame(per_column, columns=owners, index=x.index).T.groupby(level=0, sort=False).sum().T
+
+
+def _perturbation_contributions(
+    fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame, kinds: dict[str, str]
+) -> pd.DataFrame:
+    """Per feature: log-odds minus log-odds with the feature set to the training median / mode."""
+    base = fitted.decision_function(x)
+    contributions = {}
+    for name in x.columns:
+        column = x_train[name]
+        typical = column.mode().sort_values().iloc[0] if kinds[name] == "categorical" else column.median()
+        perturbed = x.copy()
+        perturbed[name] = typical
+        contributions[name] = base - fitted.decision_function(perturbed)
+    return pd.DataFrame(contributions, index=x.index)
+
+
+def _value_text(value: Any, kind: str) -> str:
+    if kind == "categorical":
+        return "none on record" if value == MISSING else str(value)
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "none yet" if kind == "recency" else "unknown"
+    if kind == "flag":
+        return "yes" if value else "no"
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:,.1f}M"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _reasons(contributions: pd.DataFrame, x: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
+    """The three largest effects per lead in words: 'Pricing page views in the last 30 days: 3 (raises)'."""
+    describe = dict(zip(catalogue["feature_name"], catalogue["description"], strict=True))
+    kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+    names = np.array(contributions.columns)
+    values = contributions.to_numpy()
+    # Largest absolute effect first; ties by feature name (stable sort over name-sorted columns).
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")
+    reasons: dict[str, list[Any]] = {"reason_1": [], "reason_2": [], "reason_3": []}
+    for row, lead_index in enumerate(x.index):
+        picked = []
+        for column in order[row, :3]:
+            effect = values[row, column]
+            if abs(effect) < MIN_REASON_EFFECT:
+                break
+            name = names[column]
+            direction = "raises" if effect > 0 else "lowers"
+            picked.append(
+                f"{describe[name]}: {_value_text(x.at[lead_index, name], kinds[name])} ({direction})"
+            )
+        for position, key in enumerate(reasons):
+            reasons[key].append(picked[position] if position < len(picked) else None)
+    return pd.DataFrame(reasons, index=x.index)
+
+
+def model(dbt: Any, session: Any) -> pd.DataFrame:
+    dbt.config(materialized="table")
+    algorithm = dbt.config.get("predictive_algorithm")
+    if algorithm not in ALGORITHMS:
+        raise ValueError(f"predictive_algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
+
+    catalogue = dbt.ref("predictive_features").df()
+    catalogue = (
+        catalogue[catalogue["is_enabled"].astype(bool)].sort_values("feature_name").reset_index(drop=True)
+    )
+    unknown_kinds = sorted(set(catalogue["feature_kind"]) - set(FEATURE_KINDS))
+    if unknown_kinds:
+        raise ValueError(
+            f"predictive_features: unknown feature_kind {unknown_kinds}; use one of {FEATURE_KINDS}"
+        )
+    features = dbt.ref("int_lead_features_as_of").df()
+    missing = sorted(set(catalogue["feature_name"]) - set(features.columns))
+    if missing:
+        raise ValueError(
+            f"predictive_features names columns int_lead_features_as_of does not have: {missing}"
+        )
+    labels = dbt.ref("int_lead_conversion_labels").df()
+
+    rows = features.merge(
+        labels, on=["lead_id", "feature_date_role", "feature_date"], how="inner", validate="1:1"
+    )
+    rows = rows.sort_values(["feature_date", "lead_id"]).reset_index(drop=True)
+    training = rows[rows["is_training_row"].astype(bool)].reset_index(drop=True)
+    scoring = rows[rows["feature_date_role"] == "scoring"].reset_index(drop=True)
+    y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+    if y.sum() < CALIBRATION_FOLDS * 2 or (~y).sum() < CALIBRATION_FOLDS * 2:
+        raise ValueError(
+            f"Too few training rows to train the predictive model: {y.sum()} conversions and "
+            f"{(~y).sum()} non-conversions in the label window after {training['feature_date'].min()}"
+        )
+
+    x_train, x_score = _prepare(training, catalogue), _prepare(scoring, catalogue)
+    estimator = (
+        _logistic_regression(catalogue)
+        if algorithm == "logistic_regression"
+        else _gradient_boosting(catalogue)
+    )
+    # A lead trains at several cutoffs: folds keep each lead's rows together.
+    folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
+    calibrated = CalibratedClassifierCV(
+        estimator,
+        method="sigmoid",
+        cv=list(folds.split(x_train, y, groups=training["lead_id"])),
+        ensemble=False,
+    )
+    calibrated.fit(x_train, y)
+    probability = calibrated.predict_proba(x_score)[:, 1]
+
+    fitted = calibrated.calibrated_classifiers_[0].estimator
+    if algorithm == "logistic_regression":
+        contributions = _linear_contributions(fitted, x_train, x_score)
+    else:
+        kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+        contributions = _perturbation_contributions(fitted, x_train, x_score, kinds)
+    reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
+
+    training_leads = set(training["lead_id"])
+    return pd.DataFrame(
+        {
+            "lead_id": scoring["lead_id"],
+            "conversion_probability": probability.astype(float),
+            "is_training_row": scoring["lead_id"].isin(training_leads),
+            "is_converted": scoring["is_converted_at_feature_date"].astype(bool),
+            "reason_1": reasons["reason_1"],
+            "reason_2": reasons["reason_2"],
+            "reason_3": reasons["reason_3"],
+            "predictive_algorithm": algorithm,
+            "feature_date": scoring["feature_date"],
+            "training_cutoff_date": training["feature_date"].max(),
+            "earliest_training_cutoff_date": training["feature_date"].min(),
+            "label_window_days": int(
+                (training["label_window_end_date"].iloc[0] - training["feature_date"].iloc[0]).days
+            ),
+            "training_row_count": len(training),
+            "training_conversion_count": int(y.sum()),
+        }
+    )
