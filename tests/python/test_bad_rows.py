@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ CLEAN_MODELS = {
     "opportunities": ("stg_crm__opportunities", "stage"),
     "sales_feedback": ("stg_crm__sales_feedback", "rep_id"),
 }
+SALT = "corpus-salt"
 ID_COLUMNS = {"web_events": "event_id", "email_events": "event_id", "crm_leads": "lead_id"}
 
 
@@ -131,6 +133,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "LEAD_SCORING_RAW_DIR": str(raw_dir),
         "LEAD_SCORING_RAW_FORMAT": "csv",
         "LEAD_SCORING_DUCKDB_PATH": str(database),
+        "LEAD_SCORING_EMAIL_HASH_SALT": SALT,
     }
     # The hot > warm > cold conversion check needs more leads per tier than this small set has.
     target = [
@@ -160,7 +163,16 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                 "select job_title from staging.stg_crm__leads where first_name = ?",
                 ["case:lead_injection_in_name"],
             ).fetchall()
-        return {"located": located, "counts": counts, "scored": scored, "injected": injected}
+            hashed = connection.execute(
+                "select email_hash from marts.dim_leads where lead_id = 'LBAD0009'"
+            ).fetchall()
+        return {
+            "located": located,
+            "counts": counts,
+            "scored": scored,
+            "injected": injected,
+            "hashed": hashed,
+        }
 
     first = build()
     write_rows(raw_dir / "crm_leads-late.csv", [corpus.row(case) for case in CORPUS["late_rows"]])
@@ -203,3 +215,8 @@ def test_late_lead_readmits_its_quarantined_rows(builds: dict[str, Any]) -> None
     others = {case["id"] for case in CORPUS["cases"]} - set(CORPUS["readmitted"])
     for case_id in others:
         assert builds["second"]["located"][case_id] == builds["first"]["located"][case_id], case_id
+
+
+def test_bi_marts_carry_a_salted_email_hash_not_the_email(builds: dict[str, Any]) -> None:
+    expected = hashlib.md5(f"{SALT}ok9@example.org".encode()).hexdigest()
+    assert builds["first"]["hashed"] == [(expected,)]

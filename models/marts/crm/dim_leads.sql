@@ -1,5 +1,7 @@
 -- One row per canonical lead (duplicates folded into the first-created record with the same
--- email). Carries no raw email or name: `email_hash` identifies the address for joins.
+-- email). Carries no raw email or name: `email_hash` identifies the address for joins. Set the
+-- secret LEAD_SCORING_EMAIL_HASH_SALT (environment only, never in the repo) so that the hash cannot be
+-- matched against a list of known addresses; every system joining on it must use the same salt.
 with
 
 leads as (
@@ -17,7 +19,11 @@ duplicates as (
 final as (
     select
         leads.lead_id,
-        {{ dbt.hash('leads.email') }} as email_hash,
+        -- md5 of the salt (env var LEAD_SCORING_EMAIL_HASH_SALT, default none) and the normalised email
+        {{ dbt.hash(dbt.concat([
+            "'" ~ (env_var('LEAD_SCORING_EMAIL_HASH_SALT', '') | replace("'", "''")) ~ "'",
+            'leads.email'
+        ])) }} as email_hash,
         leads.email_domain,
         leads.email_domain_class,
         leads.job_title,
