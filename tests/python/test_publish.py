@@ -366,7 +366,7 @@ def overlap(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Overl
 
 def test_plain_dbt_build_publishes_a_complete_copy(project: Project) -> None:
     assert project.work.exists() and project.published.exists()
-    assert set(project.first_hashes) == set(MARTS)
+    assert set(MARTS) <= set(project.first_hashes)  # and any mart added since
     with duckdb.connect(str(project.published), read_only=True) as connection:
         # Views refer to tables through the catalog named after the file: they resolve in the copy.
         (leads,) = connection.execute("select count(*) from staging.stg_crm__leads").fetchone()
