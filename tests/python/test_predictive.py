@@ -47,7 +47,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
     variables = f"{{score_history_checkpoints: 0, as_of_date: '{as_of}'}}"
 
     def dbt(database: Path, raw: Path, *args: str) -> None:
-        env = {"LEAD_SCORING_RAW_DIR": str(raw), "LEAD_SCORING_DUCKDB_PATH": str(database)}
+        # Partial runs are not published: `database` is the work copy dbt writes, read after it exits.
+        env = {
+            "LEAD_SCORING_RAW_DIR": str(raw),
+            "LEAD_SCORING_DUCKDB_WORK_PATH": str(database),
+            "LEAD_SCORING_DUCKDB_PATH": str(database.parent / "published" / database.name),
+        }
         result = run_dbt(
             PROJECT_ROOT, [*args, "--target-path", str(work / "target"), "--vars", variables], env=env
         )
