@@ -155,7 +155,7 @@ final as (
         case when has_converted then converted_date end as converted_date,
         case when has_converted then {{ days_between('created_date', 'converted_date') }} end as days_to_convert,
         cast(
-            ntile(10) over (partition by evaluation_date, scoring_model_id order by score desc, lead_id)
+            ntile(10) over (partition by evaluation_date, scoring_model_id order by score desc, lead_id asc)
             as {{ dbt.type_int() }}
         ) as score_decile,
         -- Mid-rank of the score among the model's leads that day (ties share the average rank):

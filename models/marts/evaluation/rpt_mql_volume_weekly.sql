@@ -21,8 +21,8 @@ with_previous as (
         scores.lead_id,
         scores.scoring_model_id,
         scores.total_score,
-        not scores.is_disqualified and scores.fit_score >= thresholds.mql_min_fit_score as meets_fit,
         thresholds.mql_min_score,
+        not scores.is_disqualified and scores.fit_score >= thresholds.mql_min_fit_score as meets_fit,
         lag(scores.total_score) over (
             partition by scores.lead_id, scores.scoring_model_id order by scores.as_of_date
         ) as previous_total_score,
