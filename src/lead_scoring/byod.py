@@ -206,7 +206,8 @@ def load_mapping(path: Path, data_dir: Path | None = None) -> Mapping:
     where = str(path)
     known = {
         "name", "data_dir", "file", "files", "lead_id", "email", "created_at", "conversion", "attributes",
-        "activity_counts", "activity_dates", "date_format", "delimiter", "encoding", "evaluation", "seeds_dir",
+        "activity_counts", "activity_dates", "date_format", "delimiter", "encoding", "evaluation",
+        "seeds_dir",
     }  # fmt: skip
     unknown = sorted(set(document) - known)
     if unknown:
@@ -288,7 +289,8 @@ def load_mapping(path: Path, data_dir: Path | None = None) -> Mapping:
             event_type = _text(entry, "event_type", entry_where, required=True)
             if event_type not in EVENT_TYPES:
                 raise MappingError(
-                    f"{entry_where}: unknown event_type '{event_type}'; one of {', '.join(sorted(EVENT_TYPES))}"
+                    f"{entry_where}: unknown event_type '{event_type}'; "
+                    f"one of {', '.join(sorted(EVENT_TYPES))}"
                 )
             if kind == "date" and entry.get("date"):
                 raise MappingError(f"{entry_where}: an activity date column is itself the date; drop 'date'")
@@ -304,7 +306,9 @@ def load_mapping(path: Path, data_dir: Path | None = None) -> Mapping:
 
     evaluation = document.get("evaluation") or {}
     if not isinstance(evaluation, dict):
-        raise MappingError(f"{where}: 'evaluation' must be a mapping (random_seed, label_window_days, as_of_date)")
+        raise MappingError(
+            f"{where}: 'evaluation' must be a mapping (random_seed, label_window_days, as_of_date)"
+        )
     extra = sorted(set(evaluation) - {"random_seed", "label_window_days", "as_of_date"})
     if extra:
         raise MappingError(f"{where}: evaluation: unknown key(s) {', '.join(extra)}")
@@ -334,7 +338,9 @@ def load_mapping(path: Path, data_dir: Path | None = None) -> Mapping:
         label_window_days=label_window_days,
         random_seed=random_seed,
         as_of_date=as_of_date,
-        seeds_dir=(base / _expand(str(document["seeds_dir"]))).resolve() if document.get("seeds_dir") else None,
+        seeds_dir=(base / _expand(str(document["seeds_dir"]))).resolve()
+        if document.get("seeds_dir")
+        else None,
     )
 
 
@@ -359,7 +365,9 @@ def _read_csv(path: Path, mapping: Mapping) -> pd.DataFrame:
 
 
 def _require_columns(frame: pd.DataFrame, columns: dict[str, str | None], source: Path) -> None:
-    missing = [f"{role} '{column}'" for role, column in columns.items() if column and column not in frame.columns]
+    missing = [
+        f"{role} '{column}'" for role, column in columns.items() if column and column not in frame.columns
+    ]
     if missing:
         raise MappingError(
             f"{source}: column(s) not found: {'; '.join(missing)}; the file has: {', '.join(frame.columns)}"
@@ -470,7 +478,9 @@ def import_export(mapping: Mapping, out_dir: Path) -> ImportReport:
 
     # Dates of the leads.
     if dated:
-        created = _parse_dates(leads[mapping.created_at], mapping.date_format, f"created_at '{mapping.created_at}'")
+        created = _parse_dates(
+            leads[mapping.created_at], mapping.date_format, f"created_at '{mapping.created_at}'"
+        )
         report.problem("created_dates_missing", created.empty)
         report.problem("created_dates_unparseable", created.unparseable, created.examples)
         created_at = created.values
@@ -478,7 +488,9 @@ def import_export(mapping: Mapping, out_dir: Path) -> ImportReport:
     else:
         synthetic = pd.Timestamp(SYNTHETIC_CREATED_DATE)
         created_at = pd.Series(synthetic, index=leads.index)
-        conversion_at = pd.Series(synthetic + pd.Timedelta(days=1), index=leads.index).where(conversions.converted)
+        conversion_at = pd.Series(synthetic + pd.Timedelta(days=1), index=leads.index).where(
+            conversions.converted
+        )
         reasons = []
         if mapping.created_at is None:
             reasons.append("no created date is mapped")
@@ -494,7 +506,9 @@ def import_export(mapping: Mapping, out_dir: Path) -> ImportReport:
     attributes = _lead_attributes(mapping, leads, created_at, report)
     events = _events(mapping, leads, created_at, dated, report)
     converted = conversions.converted & conversion_at.notna()
-    report.problem("conversions_without_usable_date", int((conversions.converted & conversion_at.isna()).sum()))
+    report.problem(
+        "conversions_without_usable_date", int((conversions.converted & conversion_at.isna()).sum())
+    )
     early = converted & created_at.notna() & (conversion_at < created_at.dt.normalize())
     report.problem(
         "conversions_dated_before_created_date_kept", int(early.sum()), sorted(lead_ids[early])[:5]
@@ -556,7 +570,11 @@ def _conversions(mapping: Mapping, leads: pd.DataFrame) -> _Conversions:
         id_column = conversion.lead_id or mapping.lead_id
         _require_columns(
             table,
-            {"conversion lead_id": id_column, "conversion date": conversion.date, "amount": conversion.amount},
+            {
+                "conversion lead_id": id_column,
+                "conversion date": conversion.date,
+                "amount": conversion.amount,
+            },
             conversion.file,
         )
         table = table[table[id_column] != ""]
@@ -572,7 +590,10 @@ def _conversions(mapping: Mapping, leads: pd.DataFrame) -> _Conversions:
             table["_date"] = parsed.values
             table = table.sort_values([id_column, "_date"], na_position="last", kind="stable")
         repeated = table[id_column].duplicated(keep="first")
-        problems["repeated_conversions_earliest_kept"] = (int(repeated.sum()), sorted(set(table.loc[repeated, id_column]))[:5])
+        problems["repeated_conversions_earliest_kept"] = (
+            int(repeated.sum()),
+            sorted(set(table.loc[repeated, id_column]))[:5],
+        )
         table = table[~repeated].set_index(id_column)
         converted = lead_ids.isin(set(table.index))
         dates = nat.copy()
@@ -586,7 +607,9 @@ def _conversions(mapping: Mapping, leads: pd.DataFrame) -> _Conversions:
         amounts = pd.to_numeric(leads[conversion.amount].replace("", None), errors="coerce")
     dates = nat.copy()
     if conversion.date:
-        parsed = _parse_dates(leads[conversion.date], mapping.date_format, f"conversion date '{conversion.date}'")
+        parsed = _parse_dates(
+            leads[conversion.date], mapping.date_format, f"conversion date '{conversion.date}'"
+        )
         problems["conversion_dates_unparseable"] = (parsed.unparseable, parsed.examples)
         dates = parsed.values.astype("datetime64[us]")
     if conversion.flag:
@@ -596,14 +619,18 @@ def _conversions(mapping: Mapping, leads: pd.DataFrame) -> _Conversions:
     return _Conversions(converted, dates.where(converted), amounts, problems)
 
 
-def _crm_leads(mapping: Mapping, leads: pd.DataFrame, created_at: pd.Series, report: ImportReport) -> pd.DataFrame:
+def _crm_leads(
+    mapping: Mapping, leads: pd.DataFrame, created_at: pd.Series, report: ImportReport
+) -> pd.DataFrame:
     lead_ids = leads[mapping.lead_id]
     if mapping.email:
         email = leads[mapping.email].replace("", None)
         report.problem("emails_missing", int(email.isna().sum()))
     else:
         email = lead_ids.map(_placeholder_email)
-        report.notes.append(f"no email column: each lead gets a stable placeholder lead-<hash>@{PLACEHOLDER_DOMAIN}")
+        report.notes.append(
+            f"no email column: each lead gets a stable placeholder lead-<hash>@{PLACEHOLDER_DOMAIN}"
+        )
     table = pd.DataFrame({"lead_id": lead_ids, "email": email})
     for column in LEAD_COLUMNS:
         source = next((src for target, src in mapping.attributes.items() if target == column), None)
@@ -695,7 +722,9 @@ def _events(
             continue
         sequence = pd.Series(1, index=repeated).groupby(level=0).cumsum().astype(str).to_numpy()
         ids = lead_ids.loc[repeated].to_numpy()
-        event_ids = pd.Series(ids).str.cat([f"{activity.column}" for _ in ids], sep=":").str.cat(sequence, sep=":")
+        event_ids = (
+            pd.Series(ids).str.cat([f"{activity.column}" for _ in ids], sep=":").str.cat(sequence, sep=":")
+        )
         frame = pd.DataFrame({"lead_id": ids, "occurred_at": when.loc[repeated].to_numpy()})
         if feed == "web_events":
             frame.insert(0, "event_id", event_ids.to_numpy())
@@ -711,7 +740,10 @@ def _events(
             frame["activity_type"] = raw_type
             frame["subject"] = f"Imported from column {activity.column}"
         parts[feed].append(frame)
-    return {feed: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame() for feed, frames in parts.items()}
+    return {
+        feed: pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        for feed, frames in parts.items()
+    }
 
 
 def _write(path: Path, entity: str, table: pd.DataFrame) -> None:
@@ -721,7 +753,9 @@ def _write(path: Path, entity: str, table: pd.DataFrame) -> None:
         values = table[name] if name in table.columns else pd.Series([None] * len(table), dtype=object)
         if pa.types.is_timestamp(kind):
             values = pd.to_datetime(values).astype("datetime64[us]")
-        columns[name] = pa.array(values.tolist() if not pa.types.is_timestamp(kind) else values, type=kind, from_pandas=True)
+        columns[name] = pa.array(
+            values.tolist() if not pa.types.is_timestamp(kind) else values, type=kind, from_pandas=True
+        )
     pq.write_table(pa.table(columns, schema=schema), path)
 
 
@@ -830,7 +864,9 @@ def dbt_build_arguments(work_dir: Path, dbt_vars: dict[str, Any]) -> list[str]:
 
 def dbt_command_line(raw_dir: Path, work_dir: Path, dbt_vars: dict[str, Any]) -> str:
     """The exact shell line that builds an imported export into its own warehouse."""
-    environment = " ".join(f"{key}={shlex.quote(value)}" for key, value in build_environment(raw_dir, work_dir).items())
+    environment = " ".join(
+        f"{key}={shlex.quote(value)}" for key, value in build_environment(raw_dir, work_dir).items()
+    )
     arguments = " ".join(shlex.quote(argument) for argument in dbt_build_arguments(work_dir, dbt_vars))
     return f"{environment} {shlex.quote(_dbt_executable())} {arguments}"
 
@@ -939,9 +975,11 @@ def backtest_evaluation(database: Path, raw_dir: Path, manifest: dict[str, Any])
             "select lead_id, scoring_model_id, total_score, as_of_date from marts.fct_lead_scores"
         ).df()
         predictions = connection.execute(
-            "select lead_id, conversion_probability, is_training_row from marts.fct_lead_conversion_predictions"
+            "select lead_id, conversion_probability from marts.fct_lead_conversion_predictions"
         ).df()
-    opportunities = pd.read_parquet(Path(raw_dir) / "opportunities.parquet", columns=["lead_id", "created_at"])
+    opportunities = pd.read_parquet(
+        Path(raw_dir) / "opportunities.parquet", columns=["lead_id", "created_at"]
+    )
     first_conversion = opportunities.groupby("lead_id")["created_at"].min()
     evaluation_date = pd.Timestamp(scores["as_of_date"].max())
     random_split = manifest["evaluation_holdout"] == "random_split"
@@ -962,13 +1000,38 @@ def backtest_evaluation(database: Path, raw_dir: Path, manifest: dict[str, Any])
     for model_id, frame in scores.groupby("scoring_model_id", sort=True):
         kept, outcome = judged(frame)
         auc = float(roc_auc_score(outcome, kept["total_score"])) if 0 < outcome.sum() < len(outcome) else None
-        results.append(ModelEvaluation(model_id, "rules", method, evaluation_date.date().isoformat(), len(kept), int(outcome.sum()), auc))
+        results.append(
+            ModelEvaluation(
+                model_id,
+                "rules",
+                method,
+                evaluation_date.date().isoformat(),
+                len(kept),
+                int(outcome.sum()),
+                auc,
+            )
+        )
     kept, outcome = judged(predictions)
     # Out of time, the model learnt only from outcomes known at the evaluation date (training cutoffs
     # one label window and more before it), so every judged lead counts, training rows included.
     note = "in-sample: the predictive model trained on these leads" if random_split else ""
-    auc = float(roc_auc_score(outcome, kept["conversion_probability"])) if 0 < outcome.sum() < len(outcome) else None
-    results.append(ModelEvaluation("predictive", "predictive", method, evaluation_date.date().isoformat(), len(kept), int(outcome.sum()), auc, note))
+    auc = (
+        float(roc_auc_score(outcome, kept["conversion_probability"]))
+        if 0 < outcome.sum() < len(outcome)
+        else None
+    )
+    results.append(
+        ModelEvaluation(
+            "predictive",
+            "predictive",
+            method,
+            evaluation_date.date().isoformat(),
+            len(kept),
+            int(outcome.sum()),
+            auc,
+            note,
+        )
+    )
     return results
 
 
@@ -989,12 +1052,15 @@ def report_evaluation(database: Path) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------------
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", type=Path, required=True, help="mapping file (YAML), see README")
-    parser.add_argument("--out", type=Path, required=True, help="raw directory to write (e.g. build/byod/x/raw)")
+    parser.add_argument(
+        "--out", type=Path, required=True, help="raw directory to write (e.g. build/byod/x/raw)"
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
         default=None,
-        help=f"folder of the input files (default: {DATA_DIR_ENV}, else the mapping's data_dir, else its folder)",
+        help=f"folder of the input files (default: {DATA_DIR_ENV}, else the mapping's data_dir, "
+        "else the mapping's folder)",
     )
 
 
@@ -1002,7 +1068,8 @@ def _print_import(report: ImportReport) -> None:
     manifest = report.manifest
     counts = report.counts
     print(
-        f"Imported {counts['input_rows']:,} rows -> {counts['leads']:,} leads, {counts['conversions']:,} conversions "
+        f"Imported {counts['input_rows']:,} rows -> {counts['leads']:,} leads, "
+        f"{counts['conversions']:,} conversions "
         f"({report.timeline}; evaluation: {manifest['evaluation_holdout']}) into {report.raw_dir}"
     )
     print(
@@ -1012,7 +1079,9 @@ def _print_import(report: ImportReport) -> None:
     )
     for key, count in report.problems.items():
         examples = report.examples.get(key)
-        print(f"  {key.replace('_', ' ')}: {count:,}" + (f" (e.g. {', '.join(examples)})" if examples else ""))
+        print(
+            f"  {key.replace('_', ' ')}: {count:,}" + (f" (e.g. {', '.join(examples)})" if examples else "")
+        )
     for note in report.notes:
         print(f"  note: {note}")
     for feed in manifest["absent_feeds"]:
@@ -1036,13 +1105,16 @@ def run(args: argparse.Namespace) -> int:
 def add_build_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--raw-dir", type=Path, required=True, help="raw directory written by import-crm")
     parser.add_argument(
-        "--work-dir", type=Path, default=None, help="warehouse, target and logs (default: the raw dir's parent)"
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="warehouse, target and logs (default: the raw dir's parent)",
     )
     parser.add_argument(
         "--seeds-dir",
         type=Path,
         default=None,
-        help="extra seed rows for this build (default: the mapping's seeds_dir), e.g. candidate scoring models",
+        help="extra seed rows for this build (default: the mapping's seeds_dir), e.g. candidate models",
     )
 
 
@@ -1069,22 +1141,31 @@ def run_build_command(args: argparse.Namespace) -> int:
         dbt_vars["as_of_date"] = manifest["dates"]["evaluation_date"]
     print(f"$ cd {project} && {dbt_command_line(raw_dir, work_dir, dbt_vars)}")
     ok, output, seconds = run_build(raw_dir, work_dir, dbt_vars, project)
-    summary = [line for line in output.splitlines() if "Done. PASS=" in line or " ERROR " in line or " FAIL " in line]
+    summary = [
+        line for line in output.splitlines() if "Done. PASS=" in line or " ERROR " in line or " FAIL " in line
+    ]
     print("\n".join(summary[-20:]) if summary else output[-3000:])
     print(f"dbt build {'passed' if ok else 'FAILED'} in {seconds:.0f} s")
     if not ok:
         return 1
     database = work_dir / "lead_scoring.duckdb"
-    print(f"Warehouse: {database}; {manifest['counts']['leads']:,} leads, {manifest['counts']['conversions']:,} conversions")
+    print(
+        f"Warehouse: {database}; {manifest['counts']['leads']:,} leads, "
+        f"{manifest['counts']['conversions']:,} conversions"
+    )
     if with_report:
         with pd.option_context("display.width", 200, "display.max_columns", 20):
             print(report_evaluation(database).to_string(index=False))
         return 0
-    print("Evaluation (marts.rpt_scoring_model_evaluation not in this project yet: computed by lead_scoring.byod):")
+    print(
+        "Evaluation (marts.rpt_scoring_model_evaluation is not in this project yet: "
+        "computed by lead_scoring.byod):"
+    )
     for row in backtest_evaluation(database, raw_dir, manifest):
         auc = f"{row.roc_auc:.3f}" if row.roc_auc is not None else "n/a"
         print(
-            f"  {row.scoring_model_id:<12} {row.model_kind:<10} {row.holdout_method} as of {row.evaluation_date}: "
+            f"  {row.scoring_model_id:<12} {row.model_kind:<10} {row.holdout_method} "
+            f"as of {row.evaluation_date}: "
             f"{row.lead_count:,} leads, {row.conversion_count:,} converted, ROC AUC {auc}"
             + (f" ({row.note})" if row.note else "")
         )

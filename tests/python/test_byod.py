@@ -161,11 +161,18 @@ def test_web_counts_go_to_web_events_with_their_page(tmp_path: Path) -> None:
 
 def test_missing_column_is_a_clear_error(tmp_path: Path) -> None:
     write_export(tmp_path, LEADS)
-    with pytest.raises(byod.MappingError, match=r"column\(s\) not found: attribute industry 'segment'.*the file has: id"):
-        import_from(tmp_path, "file: leads.csv\nlead_id: id\nconversion: {flag: won}\nattributes: {industry: segment}\n")
+    with pytest.raises(
+        byod.MappingError, match=r"column\(s\) not found: attribute industry 'segment'.*the file has: id"
+    ):
+        import_from(
+            tmp_path,
+            "file: leads.csv\nlead_id: id\nconversion: {flag: won}\nattributes: {industry: segment}\n",
+        )
     with pytest.raises(byod.MappingError, match="unknown event_type 'webinar'"):
         import_from(
-            tmp_path, "file: leads.csv\nlead_id: id\nconversion: {flag: won}\nactivity_counts: [{column: opens, event_type: webinar}]\n"
+            tmp_path,
+            "file: leads.csv\nlead_id: id\nconversion: {flag: won}\n"
+            "activity_counts: [{column: opens, event_type: webinar}]\n",
         )
     with pytest.raises(byod.MappingError, match="'conversion' is required"):
         import_from(tmp_path, "file: leads.csv\nlead_id: id\n")
@@ -180,23 +187,32 @@ def test_duplicate_ids_are_counted_and_the_first_kept(tmp_path: Path) -> None:
     leads = read(raw, "crm_leads")
     assert leads["lead_id"].tolist() == ["a1", "a2", "a3"]
     assert leads.loc[leads["lead_id"] == "a1", "industry"].item() == "software"
-    assert report.problems["duplicate_lead_ids"] == 2 and report.examples["duplicate_lead_ids"] == ["a1", "a2"]
+    assert report.problems["duplicate_lead_ids"] == 2 and report.examples["duplicate_lead_ids"] == [
+        "a1",
+        "a2",
+    ]
     assert report.problems["rows_without_id"] == 1
     assert report.manifest["problems"]["duplicate_lead_ids"] == 2
 
 
 def test_unparseable_dates_are_counted_or_refused(tmp_path: Path) -> None:
     write_export(tmp_path, [{**LEADS[0], "created": "31/01/2024"}, *LEADS[1:]])
-    report, raw = import_from(tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n")
+    report, raw = import_from(
+        tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n"
+    )
     assert report.problems["created_dates_unparseable"] == 1
     assert report.examples["created_dates_unparseable"] == ["31/01/2024"]
     # Left empty: dbt quarantines the lead (stg_crm__leads_rejected, missing_timestamp).
     assert read(raw, "crm_leads")["created_at"].isna().sum() == 1
     write_export(tmp_path, [{**row, "created": "31/01/2024"} for row in LEADS])
-    with pytest.raises(byod.MappingError, match="3 of 3 values are not dates.*set date_format"):
-        import_from(tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n")
+    with pytest.raises(byod.MappingError, match=r"3 of 3 values are not dates.*set date_format"):
+        import_from(
+            tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n"
+        )
     report, raw = import_from(
-        tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\ndate_format: '%d/%m/%Y'\nconversion: {date: won_on}\n"
+        tmp_path,
+        "file: leads.csv\nlead_id: id\ncreated_at: created\ndate_format: '%d/%m/%Y'\n"
+        "conversion: {date: won_on}\n",
     )
     assert "created_dates_unparseable" not in report.problems
     assert read(raw, "crm_leads")["created_at"].eq(pd.Timestamp("2024-01-31")).all()
@@ -224,19 +240,26 @@ def test_export_without_dates_asks_for_a_seeded_random_split(tmp_path: Path) -> 
     assert read(raw, "email_events")["occurred_at"].eq(pd.Timestamp("2020-01-01")).all()
     assert any("seeded random split" in note for note in manifest["notes"])
     # A created date without conversion dates cannot be judged out of time either.
-    report, _ = import_from(tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {flag: won}\n")
+    report, _ = import_from(
+        tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {flag: won}\n"
+    )
     assert report.timeline == "dateless" and report.manifest["evaluation_holdout"] == "random_split"
 
 
 def test_check_raw_accepts_declared_absent_feeds_only(tmp_path: Path) -> None:
     write_export(tmp_path, LEADS)
-    _, raw = import_from(tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n")
+    _, raw = import_from(
+        tmp_path, "file: leads.csv\nlead_id: id\ncreated_at: created\nconversion: {date: won_on}\n"
+    )
     report = raw_files.inspect_raw_dir(raw)
     assert report.errors == []
     absent = {problem.entity for problem in report.warnings if "declares" in problem.problem}
     assert absent == {"web_events", "email_events"}
     (raw / byod.MANIFEST_FILE).unlink()
-    assert {problem.entity for problem in raw_files.inspect_raw_dir(raw).errors} == {"web_events", "email_events"}
+    assert {problem.entity for problem in raw_files.inspect_raw_dir(raw).errors} == {
+        "web_events",
+        "email_events",
+    }
 
 
 def test_seed_rows_of_the_export_are_appended_to_a_project_copy(tmp_path: Path) -> None:
@@ -245,10 +268,12 @@ def test_seed_rows_of_the_export_are_appended_to_a_project_copy(tmp_path: Path) 
     header = (byod.PROJECT_ROOT / "seeds" / "fit_rules.csv").read_text().splitlines()[0]
     (seeds / "fit_rules.csv").write_text(f"{header}\ndefault,fit_x,industry,industry,equals,x,1,X\n")
     project = byod.prepare_project(tmp_path / "work", seeds)
-    assert (project / "seeds" / "fit_rules.csv").read_text().splitlines()[-1] == "default,fit_x,industry,industry,equals,x,1,X"
+    assert (project / "seeds" / "fit_rules.csv").read_text().splitlines()[
+        -1
+    ] == "default,fit_x,industry,industry,equals,x,1,X"
     assert (project / "dbt_project.yml").is_file() and not (project / "tests" / "python").exists()
     (seeds / "fit_rules.csv").write_text("rule_id,points\nfit_x,1\n")
-    with pytest.raises(byod.MappingError, match="the header must be the one of seeds/fit_rules.csv"):
+    with pytest.raises(byod.MappingError, match=r"the header must be the one of seeds/fit_rules\.csv"):
         byod.prepare_project(tmp_path / "work", seeds)
 
 
@@ -261,9 +286,17 @@ def small_export(folder: Path, leads: int = 300, seed: int = 5) -> None:
         created = start + dt.timedelta(days=generator.randrange(300))
         engaged = generator.random() < 0.4
         opens = generator.randrange(3, 9) if engaged else generator.randrange(0, 2)
-        demo = created + dt.timedelta(days=generator.randrange(1, 20)) if engaged and generator.random() < 0.5 else None
+        demo = (
+            created + dt.timedelta(days=generator.randrange(1, 20))
+            if engaged and generator.random() < 0.5
+            else None
+        )
         probability = 0.08 + 0.35 * engaged + 0.2 * (demo is not None)
-        won = created + dt.timedelta(days=generator.randrange(5, 60)) if generator.random() < probability else None
+        won = (
+            created + dt.timedelta(days=generator.randrange(5, 60))
+            if generator.random() < probability
+            else None
+        )
         rows.append(
             {
                 "Lead ID": f"S{number:04d}",
@@ -281,12 +314,14 @@ def small_export(folder: Path, leads: int = 300, seed: int = 5) -> None:
 
 
 def test_small_export_builds_and_is_scored(tmp_path: Path) -> None:
-    """One real dbt build of an imported export: the raw contract is met (nothing quarantined) and leads are scored."""
+    """A real dbt build of an imported export: raw contract met (nothing quarantined), leads scored."""
     small_export(tmp_path)
     seeds = tmp_path / "extra_seeds"
     seeds.mkdir()
     header = (byod.PROJECT_ROOT / "seeds" / "fit_rules.csv").read_text().splitlines()[0]
-    (seeds / "fit_rules.csv").write_text(f"{header}\ndefault,fit_byod_pro,declared_intent,product_interest,equals,pro,10,Pro plan\n")
+    (seeds / "fit_rules.csv").write_text(
+        f"{header}\ndefault,fit_byod_pro,declared_intent,product_interest,equals,pro,10,Pro plan\n"
+    )
     mapping = write_mapping(
         tmp_path,
         f"""
@@ -309,8 +344,9 @@ seeds_dir: {seeds}
     with duckdb.connect(str(tmp_path / "byod" / "lead_scoring.duckdb"), read_only=True) as connection:
         rejected = {
             name: connection.execute(f"select count(*) from staging.{name}").fetchone()[0]
-            for name in ("stg_crm__leads_rejected", "stg_crm__lead_attributes_rejected", "stg_email__events_rejected",
-                         "stg_web__events_rejected", "stg_crm__opportunities_rejected")
+            for name in ("stg_crm__leads_rejected", "stg_crm__lead_attributes_rejected",
+                         "stg_email__events_rejected", "stg_web__events_rejected",
+                         "stg_crm__opportunities_rejected")
         }  # fmt: skip
         assert rejected == dict.fromkeys(rejected, 0)
         scored = connection.execute(
@@ -318,9 +354,12 @@ seeds_dir: {seeds}
             "from marts.fct_lead_scores where scoring_model_id = 'default'"
         ).fetchone()
         pro_points = connection.execute(
-            "select count(*) from marts.fct_lead_score_points where rule_id = 'fit_byod_pro' and counted_points > 0"
+            "select count(*) from marts.fct_lead_score_points "
+            "where rule_id = 'fit_byod_pro' and counted_points > 0"
         ).fetchone()[0]
-        predictions = connection.execute("select count(*) from marts.fct_lead_conversion_predictions").fetchone()[0]
+        predictions = connection.execute(
+            "select count(*) from marts.fct_lead_conversion_predictions"
+        ).fetchone()[0]
     # Scored as of the evaluation date (or the as-of date once the evaluation marts exist): the leads
     # created by then, every one with a score; engaged leads have engagement points.
     assert 0 < scored[0] == scored[1] <= 300 and scored[2] > 0
@@ -328,7 +367,9 @@ seeds_dir: {seeds}
     assert predictions == scored[0]
 
 
-@pytest.mark.skipif(not OLIST_DIR.is_dir(), reason=f"Olist data absent: ../shared/data/olist_marketing_funnel not found")
+@pytest.mark.skipif(
+    not OLIST_DIR.is_dir(), reason="Olist data absent: ../shared/data/olist_marketing_funnel not found"
+)
 def test_olist_import(tmp_path: Path) -> None:
     """All 8,000 Olist MQLs and their 842 won deals; closed-deal attributes are not used (leakage)."""
     restored = OLIST_DIR / "restored_to_kaggle_original"
@@ -338,7 +379,9 @@ def test_olist_import(tmp_path: Path) -> None:
     assert report.counts["crm_lead_attributes"] == 8000  # the landing page of every MQL
     manifest = report.manifest
     assert manifest["timeline"] == "dated" and manifest["absent_feeds"] == ["web_events", "email_events"]
-    assert manifest["dates"]["created_from"] == "2017-06-14" and manifest["dates"]["created_to"] == "2018-05-31"
+    assert (
+        manifest["dates"]["created_from"] == "2017-06-14" and manifest["dates"]["created_to"] == "2018-05-31"
+    )
     assert manifest["dbt_vars"]["as_of_date"] == "2018-08-29"  # evaluation date = the last MQL day
     leads = read(tmp_path / "raw", "crm_leads")
     assert leads["lead_id"].is_unique and leads["lead_source"].notna().sum() == 8000 - 60
