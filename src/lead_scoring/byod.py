@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from lead_scoring import raw_files
+from lead_scoring import predictive_evaluation, raw_files
 from lead_scoring.expectations import RAW_VALUE_SETS
 from lead_scoring.generate import SCHEMAS
 
@@ -1035,18 +1035,6 @@ def backtest_evaluation(database: Path, raw_dir: Path, manifest: dict[str, Any])
     return results
 
 
-def report_evaluation(database: Path) -> pd.DataFrame:
-    import duckdb
-
-    with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(
-            "select scoring_model_id, model_kind, is_active, holdout_method, evaluation_date, lead_count, "
-            "conversion_count, round(roc_auc, 3) as roc_auc, round(pr_auc, 3) as pr_auc, "
-            "round(top_decile_lift, 2) as top_decile_lift "
-            "from marts.rpt_scoring_model_evaluation order by model_kind desc, scoring_model_id"
-        ).df()
-
-
 # --------------------------------------------------------------------------------------------------------
 # Command line: lead-scoring import-crm, lead-scoring build-byod
 # --------------------------------------------------------------------------------------------------------
@@ -1154,9 +1142,7 @@ def run_build_command(args: argparse.Namespace) -> int:
         f"{manifest['counts']['conversions']:,} conversions"
     )
     if with_report:
-        with pd.option_context("display.width", 200, "display.max_columns", 20):
-            print(report_evaluation(database).to_string(index=False))
-        return 0
+        return predictive_evaluation.run(argparse.Namespace(warehouse=database, truth=None))
     print(
         "Evaluation (marts.rpt_scoring_model_evaluation is not in this project yet: "
         "computed by lead_scoring.byod):"
