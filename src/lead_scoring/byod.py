@@ -877,11 +877,6 @@ def _dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def evaluation_models_present(project_dir: Path = PROJECT_ROOT) -> bool:
-    """Does the project have the evaluation marts (marts.rpt_scoring_model_evaluation)?"""
-    return (Path(project_dir) / "models" / "marts" / "evaluation").is_dir()
-
-
 def prepare_project(work_dir: Path, seeds_dir: Path | None = None, project_dir: Path = PROJECT_ROOT) -> Path:
     """A copy of the dbt project in work_dir/project, with the rows of seeds_dir's CSV files appended.
 
@@ -937,102 +932,6 @@ def run_build(
         check=False,
     )
     return result.returncode == 0, result.stdout + result.stderr, time.monotonic() - started
-
-
-def random_holdout(lead_ids: pd.Series, seed: int, percent: float) -> pd.Series:
-    """The split of macro is_in_random_holdout: md5(seed:lead_id), first 8 hex digits < percent of 16^8."""
-    threshold = f"{min(int(percent / 100.0 * 4294967296), 4294967295):08x}"
-    digests = lead_ids.map(lambda lead_id: hashlib.md5(f"{seed}:{lead_id}".encode()).hexdigest()[:8])
-    return digests < threshold
-
-
-@dataclass(frozen=True)
-class ModelEvaluation:
-    scoring_model_id: str
-    model_kind: str
-    holdout_method: str
-    evaluation_date: str
-    lead_count: int
-    conversion_count: int
-    roc_auc: float | None
-    note: str = ""
-
-
-def backtest_evaluation(database: Path, raw_dir: Path, manifest: dict[str, Any]) -> list[ModelEvaluation]:
-    """AUC of every scoring model and the predictive score, from a build scored as of the evaluation date.
-
-    Stand-in for marts.rpt_scoring_model_evaluation: the warehouse must be built as of the evaluation
-    date E (out of time: the leads existing, not deleted and not converted at E; outcome = an
-    opportunity opened in (E, E + label window]) or, for a dateless export, as of its as-of date
-    (a seeded random split of the leads; outcome = converted; the predictive score then saw the
-    holdout leads' outcomes in training, so its AUC there is in-sample).
-    """
-    import duckdb
-    from sklearn.metrics import roc_auc_score
-
-    with duckdb.connect(str(database), read_only=True) as connection:
-        scores = connection.execute(
-            "select lead_id, scoring_model_id, total_score, as_of_date from marts.fct_lead_scores"
-        ).df()
-        predictions = connection.execute(
-            "select lead_id, conversion_probability from marts.fct_lead_conversion_predictions"
-        ).df()
-    opportunities = pd.read_parquet(
-        Path(raw_dir) / "opportunities.parquet", columns=["lead_id", "created_at"]
-    )
-    first_conversion = opportunities.groupby("lead_id")["created_at"].min()
-    evaluation_date = pd.Timestamp(scores["as_of_date"].max())
-    random_split = manifest["evaluation_holdout"] == "random_split"
-    window = int(manifest["label_window_days"])
-    end_of_day = evaluation_date + pd.Timedelta(days=1)
-
-    def judged(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
-        converted_at = frame["lead_id"].map(first_conversion)
-        if random_split:
-            keep = random_holdout(frame["lead_id"], int(manifest["evaluation_random_seed"]), 30.0)
-            return frame[keep], converted_at[keep].notna()
-        keep = converted_at.isna() | (converted_at >= end_of_day)
-        outcome = converted_at[keep] < end_of_day + pd.Timedelta(days=window)
-        return frame[keep], outcome.fillna(False)
-
-    method = "random_split" if random_split else "out_of_time"
-    results = []
-    for model_id, frame in scores.groupby("scoring_model_id", sort=True):
-        kept, outcome = judged(frame)
-        auc = float(roc_auc_score(outcome, kept["total_score"])) if 0 < outcome.sum() < len(outcome) else None
-        results.append(
-            ModelEvaluation(
-                model_id,
-                "rules",
-                method,
-                evaluation_date.date().isoformat(),
-                len(kept),
-                int(outcome.sum()),
-                auc,
-            )
-        )
-    kept, outcome = judged(predictions)
-    # Out of time, the model learnt only from outcomes known at the evaluation date (training cutoffs
-    # one label window and more before it), so every judged lead counts, training rows included.
-    note = "in-sample: the predictive model trained on these leads" if random_split else ""
-    auc = (
-        float(roc_auc_score(outcome, kept["conversion_probability"]))
-        if 0 < outcome.sum() < len(outcome)
-        else None
-    )
-    results.append(
-        ModelEvaluation(
-            "predictive",
-            "predictive",
-            method,
-            evaluation_date.date().isoformat(),
-            len(kept),
-            int(outcome.sum()),
-            auc,
-            note,
-        )
-    )
-    return results
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -1104,6 +1003,12 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="extra seed rows for this build (default: the mapping's seeds_dir), e.g. candidate models",
     )
+    parser.add_argument(
+        "--vars",
+        dest="extra_vars",
+        default=None,
+        help="more dbt vars (YAML / JSON) over the manifest's, e.g. '{predictive_algorithm: gradient_boosting}'",
+    )
 
 
 def run_build_command(args: argparse.Namespace) -> int:
@@ -1117,16 +1022,17 @@ def run_build_command(args: argparse.Namespace) -> int:
     if not raw_files.preflight(raw_dir, "parquet"):
         return 1
     dbt_vars = dict(manifest["dbt_vars"])
+    extra_vars = yaml.safe_load(args.extra_vars) if getattr(args, "extra_vars", None) else {}
+    if not isinstance(extra_vars, dict):
+        print(f"build-byod: --vars must be a YAML mapping, got {args.extra_vars!r}", file=sys.stderr)
+        return 1
+    dbt_vars.update(extra_vars)
     seeds_dir = args.seeds_dir or (Path(manifest["seeds_dir"]) if manifest.get("seeds_dir") else None)
     try:
         project = prepare_project(work_dir, seeds_dir)
     except MappingError as error:
         print(f"build-byod: {error}", file=sys.stderr)
         return 1
-    with_report = evaluation_models_present(project)
-    if not with_report and manifest["evaluation_holdout"] == "out_of_time":
-        # Without marts.rpt_scoring_model_evaluation: score as of the evaluation date and judge here.
-        dbt_vars["as_of_date"] = manifest["dates"]["evaluation_date"]
     print(f"$ cd {project} && {dbt_command_line(raw_dir, work_dir, dbt_vars)}")
     ok, output, seconds = run_build(raw_dir, work_dir, dbt_vars, project)
     summary = [
@@ -1141,18 +1047,4 @@ def run_build_command(args: argparse.Namespace) -> int:
         f"Warehouse: {database}; {manifest['counts']['leads']:,} leads, "
         f"{manifest['counts']['conversions']:,} conversions"
     )
-    if with_report:
-        return predictive_evaluation.run(argparse.Namespace(warehouse=database, truth=None))
-    print(
-        "Evaluation (marts.rpt_scoring_model_evaluation is not in this project yet: "
-        "computed by lead_scoring.byod):"
-    )
-    for row in backtest_evaluation(database, raw_dir, manifest):
-        auc = f"{row.roc_auc:.3f}" if row.roc_auc is not None else "n/a"
-        print(
-            f"  {row.scoring_model_id:<12} {row.model_kind:<10} {row.holdout_method} "
-            f"as of {row.evaluation_date}: "
-            f"{row.lead_count:,} leads, {row.conversion_count:,} converted, ROC AUC {auc}"
-            + (f" ({row.note})" if row.note else "")
-        )
-    return 0
+    return predictive_evaluation.run(argparse.Namespace(warehouse=database, truth=None))
