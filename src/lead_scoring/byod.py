@@ -1007,7 +1007,7 @@ def add_build_arguments(parser: argparse.ArgumentParser) -> None:
         "--vars",
         dest="extra_vars",
         default=None,
-        help="more dbt vars (YAML / JSON) over the manifest's, e.g. '{predictive_algorithm: gradient_boosting}'",
+        help="more dbt vars (YAML / JSON) over the manifest's, e.g. '{backtest_cohorts: 2}'",
     )
 
 
