@@ -406,3 +406,23 @@ def test_olist_import(tmp_path: Path) -> None:
     attributes = read(tmp_path / "raw", "crm_lead_attributes")
     assert set(attributes["attribute_name"]) == {"landing_page"}
     assert raw_files.inspect_raw_dir(tmp_path / "raw").errors == []
+
+
+def test_cli_reports_a_bad_mapping_on_stderr_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lead_scoring.cli import main
+
+    write_export(tmp_path, LEADS)
+    mapping = write_mapping(tmp_path, "file: leads.csv\nlead_id: ident\nconversion: {flag: won}\n")
+    assert main(["import-crm", "--mapping", str(mapping), "--out", str(tmp_path / "raw")]) == 1
+    error = capsys.readouterr().err
+    assert (
+        error.startswith("import-crm: ") and "lead_id 'ident'" in error and "the file has: id, mail" in error
+    )
+    assert not (tmp_path / "raw").exists()
+    mapping.write_text("file: leads.csv\nlead_id: id\nconversion: {flag: won}\n")
+    assert main(["import-crm", "--mapping", str(mapping), "--out", str(tmp_path / "raw")]) == 0
+    printed = capsys.readouterr().out
+    assert "Imported 3 rows -> 3 leads, 2 conversions (dateless; evaluation: random_split)" in printed
+    assert '\'{"as_of_date": "2020-01-02", "evaluation_holdout": "random_split"' in printed
