@@ -13,6 +13,7 @@ from lead_scoring import (
     postgres,
     publish,
     raw_files,
+    report,
     summary,
     warehouses,
 )
@@ -61,6 +62,12 @@ COMMANDS: list[Command] = [
         "print where the marts are and the tiers per scoring model",
         summary.add_arguments,
         summary.run,
+    ),
+    (
+        "report",
+        "render the static HTML report with charts (reports/lead_scoring_report.html)",
+        report.add_arguments,
+        report.run,
     ),
     (
         "mart-hash",
