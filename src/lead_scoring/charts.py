@@ -114,25 +114,34 @@ def _text(x: float, y: float, text: str, anchor: str = "middle", css_class: str 
     )
 
 
-def _legend(series: Sequence[Series], y: float = 18) -> str:
-    parts, x = ['<g class="legend">'], float(MARGIN_LEFT)
+LEGEND_ROW_HEIGHT = 18
+
+
+def _legend(series: Sequence[Series]) -> tuple[str, int]:
+    """The legend above the plot, wrapped into rows; returns the SVG and the plot's top margin."""
+    parts, x, y = ['<g class="legend">'], float(MARGIN_LEFT), 18.0
     for item in series:
+        width = 40 + 6.4 * len(item.name)
+        if x + width > WIDTH - MARGIN_RIGHT and x > MARGIN_LEFT:
+            x, y = float(MARGIN_LEFT), y + LEGEND_ROW_HEIGHT
         dash = ' stroke-dasharray="6 4"' if item.dashed else ""
         parts.append(
             f'<line x1="{x:.1f}" y1="{y - 4:.1f}" x2="{x + 22:.1f}" y2="{y - 4:.1f}" stroke="{item.colour}" '
             f'stroke-width="4"{dash}/>'
         )
         parts.append(_text(x + 28, y, item.name, anchor="start"))
-        x += 40 + 7.2 * len(item.name)
+        x += width
     parts.append("</g>")
-    return "".join(parts)
+    return "".join(parts), round(y) + MARGIN_TOP - 18
 
 
 def _no_data(height: int = HEIGHT) -> str:
     return _text(WIDTH / 2, height / 2, "No data", css_class="no-data")
 
 
-def _y_axis(ticks: list[float], to_y: Callable[[float], float], label: str, formatter: Formatter) -> str:
+def _y_axis(
+    ticks: list[float], to_y: Callable[[float], float], label: str, formatter: Formatter, top: float
+) -> str:
     parts = ['<g class="axis y-axis">']
     for tick in ticks:
         y = to_y(tick)
@@ -140,10 +149,10 @@ def _y_axis(ticks: list[float], to_y: Callable[[float], float], label: str, form
             f'<line class="grid" x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y:.1f}"/>'
         )
         parts.append(_text(MARGIN_LEFT - 6, y + 4, formatter(tick), anchor="end"))
-    middle = (MARGIN_TOP + HEIGHT - MARGIN_BOTTOM) / 2
+    middle = (top + HEIGHT - MARGIN_BOTTOM) / 2
     parts.append(_text(16, middle, label, extra=f' transform="rotate(-90 16 {middle:.1f})"'))
     parts.append(
-        f'<line class="axis-line" x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" '
+        f'<line class="axis-line" x1="{MARGIN_LEFT}" y1="{top}" x2="{MARGIN_LEFT}" '
         f'y2="{HEIGHT - MARGIN_BOTTOM}"/>'
     )
     parts.append("</g>")
@@ -165,18 +174,24 @@ def bar_chart(
     y_format: Formatter,
     reference_y: float | None = None,
     reference_label: str = "",
+    x_markers: Sequence[tuple[float, str]] = (),
 ) -> str:
-    """Grouped vertical bars: series[i].values = [(category index, height), ...]."""
+    """Grouped vertical bars: series[i].values = [(category index, height), ...].
+
+    x_markers: vertical reference lines at a position in category units (0 = left edge of the
+    first category, len(categories) = right edge of the last), with a label.
+    """
     heights = [y for item in series for _, y in item.values if y is not None]
-    parts = [_open_svg(title), _legend(series)]
-    top = max([*heights, reference_y or 0.0, 0.0])
-    ticks = nice_ticks(0.0, top if top > 0 else 1.0)
-    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    legend, top = _legend(series)
+    parts = [_open_svg(title), legend]
+    highest = max([*heights, reference_y or 0.0, 0.0])
+    ticks = nice_ticks(0.0, highest if highest > 0 else 1.0)
+    plot_height = HEIGHT - top - MARGIN_BOTTOM
 
     def to_y(value: float) -> float:
         return HEIGHT - MARGIN_BOTTOM - plot_height * (value - ticks[0]) / (ticks[-1] - ticks[0])
 
-    parts.append(_y_axis(ticks, to_y, y_label, y_format))
+    parts.append(_y_axis(ticks, to_y, y_label, y_format, top))
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
     slot = plot_width / max(len(categories), 1)
     bar_width = slot * 0.8 / max(len(series), 1)
@@ -208,6 +223,14 @@ def bar_chart(
             f'y2="{y:.1f}" stroke="{REFERENCE_COLOUR}" stroke-dasharray="4 3"/>'
         )
         parts.append(_text(WIDTH - MARGIN_RIGHT - 4, y - 5, reference_label, anchor="end", css_class="note"))
+    for index, (position, label) in enumerate(x_markers):
+        x = MARGIN_LEFT + slot * position
+        y = top + 12 + 14 * (index % 3)
+        parts.append(
+            f'<line class="reference" x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{HEIGHT - MARGIN_BOTTOM}" '
+            f'stroke="{REFERENCE_COLOUR}" stroke-dasharray="4 3"/>'
+        )
+        parts.append(_text(x + 4, y, label, anchor="start", css_class="note"))
     parts.append(_x_axis_line())
     if not heights:
         parts.append(_no_data())
@@ -239,10 +262,13 @@ def line_chart(
         x_low, x_high = x_ticks[0], x_ticks[-1]
     elif x_high <= x_low:
         x_low, x_high = x_low - 1, x_high + 1
-    y_low, y_high = y_domain or (min([*ys, 0.0]), max([*ys, reference_y or 0.0]) if ys else 1.0)
+    y_low, y_high = y_domain or (0.0, 1.0)
+    if ys:  # a domain is a minimum: values outside it widen the axis rather than leave the plot
+        y_low, y_high = min([*ys, y_low]), max([*ys, y_high])
     y_ticks = nice_ticks(y_low, y_high)
+    legend, top = _legend(series)
     plot_width = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    plot_height = HEIGHT - top - MARGIN_BOTTOM
 
     def to_x(value: float) -> float:
         return MARGIN_LEFT + plot_width * (value - x_low) / (x_high - x_low)
@@ -250,7 +276,7 @@ def line_chart(
     def to_y(value: float) -> float:
         return HEIGHT - MARGIN_BOTTOM - plot_height * (value - y_ticks[0]) / (y_ticks[-1] - y_ticks[0])
 
-    parts = [_open_svg(title), _legend(series), _y_axis(y_ticks, to_y, y_label, y_format)]
+    parts = [_open_svg(title), legend, _y_axis(y_ticks, to_y, y_label, y_format, top)]
     parts.append('<g class="axis x-axis">')
     for tick in x_ticks:
         parts.append(_text(to_x(tick), HEIGHT - MARGIN_BOTTOM + 16, x_format(tick)))
@@ -262,7 +288,8 @@ def line_chart(
             f'<line class="reference" x1="{to_x(low):.1f}" y1="{to_y(low):.1f}" x2="{to_x(high):.1f}" '
             f'y2="{to_y(high):.1f}" stroke="{REFERENCE_COLOUR}" stroke-dasharray="4 3"/>'
         )
-        parts.append(_text(to_x(high) - 4, to_y(high) + 16, diagonal, anchor="end", css_class="note"))
+        middle = low + 0.75 * (high - low)
+        parts.append(_text(to_x(middle) + 6, to_y(middle) + 14, diagonal, anchor="start", css_class="note"))
     if reference_y is not None:
         y = to_y(reference_y)
         parts.append(
@@ -300,17 +327,20 @@ def horizontal_bar_chart(
     labels: Sequence[str],
     values: Sequence[float],
     *,
-    colour: str,
+    colours: Sequence[str],
     x_label: str,
     value_format: Formatter,
+    legend: Sequence[Series] = (),
     label_width: int = 330,
 ) -> str:
-    """One bar per label, longest first as given; the value is written at the end of each bar."""
-    row_height, top, bottom = 24, 16, 44
+    """One bar per label, in the order given, coloured by `colours` (explained by `legend`); the
+    value is written at the end of each bar."""
+    legend_svg, top = _legend(legend) if legend else ("", 16)
+    row_height, bottom = 24, 44
     height = top + bottom + row_height * max(len(labels), 3)
     ticks = nice_ticks(0.0, max([*values, 0.0]) or 1.0)
     left, right = label_width, WIDTH - MARGIN_RIGHT - 60
-    parts = [_open_svg(title, height)]
+    parts = [_open_svg(title, height), legend_svg]
 
     def to_x(value: float) -> float:
         return left + (right - left) * value / ticks[-1]
@@ -324,7 +354,7 @@ def horizontal_bar_chart(
     parts.append(f'<line class="axis-line" x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}"/>')
     parts.append("</g>")
     parts.append('<g class="marks">')
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+    for index, (label, value, colour) in enumerate(zip(labels, values, colours, strict=True)):
         y = top + row_height * index
         short = label if len(label) <= 46 else label[:45] + "…"
         parts.append(_text(left - 8, y + row_height / 2 + 4, short, anchor="end", css_class="category"))

@@ -24,6 +24,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ from lead_scoring.charts import DASH, DataTable, Series, number, percent
 
 DEFAULT_OUT = Path("reports/lead_scoring_report.html")
 MARTS_SCHEMA = "marts"
+CONFIG_SCHEMA = "scoring_config"
+RULE_TYPE_COLOURS = {"fit": "#0072B2", "engagement": "#E69F00"}
+# Bands of the predicted probability (%): the distribution is very skewed, equal bands would put
+# nearly every lead in the first.
+PROBABILITY_BANDS = (0, 1, 2, 5, 10, 20, 50, 100)
 TIER_COLOURS = {"hot": "#D55E00", "warm": "#E69F00", "cold": "#0072B2", "MQL": "#009E73"}
 PREDICTIVE_MODEL_ID = "predictive"
 REASONS_PER_MODEL = 12
@@ -65,6 +71,15 @@ class Warehouse:
                 "select table_name from information_schema.tables where table_schema = ?", [MARTS_SCHEMA]
             ).fetchall()
         }
+
+    def has_config(self, name: str) -> bool:
+        """A seed table in schema scoring_config (the scoring configuration the build used)."""
+        return bool(
+            self.connection.execute(
+                "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+                [CONFIG_SCHEMA, name],
+            ).fetchone()[0]
+        )
 
     def has(self, *names: str) -> bool:
         return all(name in self.tables for name in names)
@@ -245,10 +260,15 @@ class Report:
             """
         )
         categories = [str(SCORE_BIN_WIDTH * index) for index in range(bins)]
+        thresholds = self._thresholds()
         figures = []
         for model_id, model_rows in by_model(rows).items():
             model = self.model(model_id)
             series = model.series([(row["score_bin"], row["lead_count"]) for row in model_rows])
+            markers = [
+                (score / SCORE_BIN_WIDTH, f"{name} \u2265 {score:g}")
+                for name, score in thresholds.get(model_id, [])
+            ]
             figures.append(
                 charts.figure(
                     f"score-distribution-{model_id}",
@@ -260,10 +280,12 @@ class Report:
                         x_label=f"Total score (bars of {SCORE_BIN_WIDTH} points: 0 = 0 to 4.9, ...)",
                         y_label="Leads",
                         y_format=number,
+                        x_markers=markers,
                     ),
                     "Each bar counts the leads whose total score (0\u2013100) falls in a "
                     f"{SCORE_BIN_WIDTH}-point band. Most leads sit on the left: little fit or engagement "
-                    "yet. The leads on the right are the ones sales should see first. Many leads just "
+                    "yet. The leads on the right are the ones sales should see first. The dashed lines "
+                    "are the model's thresholds (an MQL also needs a minimum fit score). Many leads just "
                     "below the MQL threshold mean that a small change of the threshold moves many leads.",
                     DataTable(
                         ["score band", "leads"],
@@ -325,27 +347,41 @@ class Report:
             table_of(rows, ["scoring_model_id", "lead_count", "hot", "warm", "cold", "mql", "sql"]),
         )
 
-    def _probability_distribution(self) -> str:
-        (extent,) = self.warehouse.rows(
-            "select max(conversion_probability) as highest from marts.fct_lead_conversion_predictions"
+    def _thresholds(self) -> dict[str, list[tuple[str, float]]]:
+        """Per scoring model, the warm / MQL / hot total-score thresholds of the build's seed."""
+        if not self.warehouse.has_config("score_thresholds"):
+            return {}
+        rows = self.warehouse.rows(
+            "select scoring_model_id, warm_min_score, hot_min_score, mql_min_score "
+            f"from {CONFIG_SCHEMA}.score_thresholds"
         )
-        ticks = charts.nice_ticks(0.0, 100 * (extent["highest"] or 0.01), count=20)
-        step = ticks[1] - ticks[0]
-        bins = len(ticks) - 1
+        return {
+            row["scoring_model_id"]: [
+                ("warm", row["warm_min_score"]),
+                ("MQL", row["mql_min_score"]),
+                ("hot", row["hot_min_score"]),
+            ]
+            for row in rows
+        }
+
+    def _probability_distribution(self) -> str:
+        bands = PROBABILITY_BANDS
+        band_case = " ".join(
+            f"when 100 * conversion_probability < {upper} then {index}"
+            for index, upper in enumerate(bands[1:-1])
+        )
         rows = self.warehouse.rows(
             f"""
             select
-                least(
-                    cast(floor(100 * conversion_probability / ?) as integer), {bins - 1}
-                ) as probability_bin,
-                count(*) as lead_count
+                case {band_case} else {len(bands) - 2} end as probability_band,
+                count(*) as lead_count,
+                sum(conversion_probability) as expected_conversions
             from marts.fct_lead_conversion_predictions
             group by 1
             order by 1
-            """,
-            [step],
+            """
         )
-        categories = [f"{step * index:g}" for index in range(bins)]
+        categories = [f"{low}{DASH}{high} %" for low, high in pairwise(bands)]
         model = self.model(PREDICTIVE_MODEL_ID)
         return charts.figure(
             "probability-distribution",
@@ -353,21 +389,19 @@ class Report:
             charts.bar_chart(
                 "Distribution of the predicted conversion probability",
                 categories,
-                [model.series([(row["probability_bin"], row["lead_count"]) for row in rows])],
-                x_label=f"Predicted probability, % (bars of {step:g} points)",
+                [model.series([(row["probability_band"], row["lead_count"]) for row in rows])],
+                x_label="Predicted probability of an opportunity in the next 90 days",
                 y_label="Leads",
                 y_format=number,
             ),
             "Each bar counts the leads whose predicted probability of an opportunity in the next 90 days "
-            "falls in the band. Most leads have a small probability; the few on the right are where the "
-            "expected conversions concentrate.",
+            "falls in the band (the bands widen to the right). Most leads have a small probability; the "
+            "data table shows how many conversions each band is expected to bring (the sum of its "
+            "probabilities): the few leads on the right bring a large share of them.",
             DataTable(
-                ["probability band (%)", "leads"],
+                ["probability band", "leads", "expected conversions"],
                 [
-                    [
-                        f"{step * row['probability_bin']:g}\u2013{step * (row['probability_bin'] + 1):g}",
-                        row["lead_count"],
-                    ]
+                    [categories[row["probability_band"]], row["lead_count"], row["expected_conversions"]]
                     for row in rows
                 ],
             ),
@@ -392,22 +426,30 @@ class Report:
         )
         if not rows:
             return section("evaluation", title, "<p class='missing'>The evaluation mart has no rows.</p>")
-        methods = sorted({str(row["holdout_method"]).replace("_", "-") for row in rows})
-        evaluation_dates = sorted({row["evaluation_date"] for row in rows})
-        window_ends = sorted({row["label_window_end_date"] for row in rows})
-        first = rows[0]
-        window_days = (first["label_window_end_date"] - first["evaluation_date"]).days
-        method_text = (
-            f"<p><strong>Method: {escape(' / '.join(methods))} holdout.</strong> "
-            "Every model scored the leads "
-            f"as they stood on <strong>{escape(', '.join(long_date(d) for d in evaluation_dates))}</strong> "
-            f"(the evaluation date: the as-of date minus the {window_days}-day label window), using only "
-            "what was known that day. The leads judged existed then, were not deleted and had not converted "
-            "yet. A lead counts as converted when an opportunity was opened for it in the "
-            f"{window_days} days after, up to {escape(', '.join(long_date(d) for d in window_ends))}. "
-            f"{number(first['lead_count'])} leads were judged, {number(first['conversion_count'])} of them "
-            f"converted ({fraction(first['conversion_rate'])}).</p>"
+        methods = sorted({str(row["holdout_method"]) for row in rows})
+        evaluated_on = ", ".join(long_date(day) for day in sorted({row["evaluation_date"] for row in rows}))
+        window_end = ", ".join(
+            long_date(day) for day in sorted({row["label_window_end_date"] for row in rows})
         )
+        window_days = (rows[0]["label_window_end_date"] - rows[0]["evaluation_date"]).days
+        if methods == ["out_of_time"]:
+            method_text = (
+                "<p><strong>Method: out-of-time holdout.</strong> Every model scored the leads as they "
+                f"stood on <strong>{evaluated_on}</strong> (the evaluation date: the as-of date minus the "
+                f"{window_days}-day label window), using only what was known that day. The leads judged "
+                "existed then, were not deleted and had not converted yet. A lead counts as converted when "
+                f"an opportunity was opened for it in the {window_days} days after, up to "
+                f"<strong>{window_end}</strong>. Nothing that happened after the evaluation date was "
+                "used to score, so this is how the models would have done in real life.</p>"
+            )
+        else:
+            method_text = (
+                f"<p><strong>Method: {escape(' / '.join(methods).replace('_', ' '))} holdout.</strong> "
+                f"The leads were scored as of <strong>{evaluated_on}</strong> and judged on the "
+                f"opportunities opened up to <strong>{window_end}</strong> ({window_days}-day label "
+                "window); a random split holds out a seeded random share of the leads, for data whose "
+                "dates cannot separate past from future.</p>"
+            )
         rule_rows = [row for row in rows if row["model_kind"] != "predictive" and row["roc_auc"] is not None]
         sentences = []
         if rule_rows:
@@ -796,6 +838,7 @@ class Report:
                     scoring_model_id,
                     rule_id,
                     min(rule_description) as rule_description,
+                    min(rule_type) as rule_type,
                     count(distinct lead_id) as lead_count
                 from marts.fct_lead_score_points
                 where weighted_points > 0 and rule_type in ('fit', 'engagement')
@@ -817,7 +860,7 @@ class Report:
                 from contributions
                 inner join model_leads on contributions.scoring_model_id = model_leads.scoring_model_id
             )
-            select scoring_model_id, reason_rank, rule_id, rule_description, lead_count, lead_share
+            select scoring_model_id, reason_rank, rule_id, rule_type, rule_description, lead_count, lead_share
             from ranked
             where reason_rank <= {REASONS_PER_MODEL}
             order by scoring_model_id, reason_rank
@@ -835,16 +878,28 @@ class Report:
                         f"Most frequent reasons, {model.label}",
                         [row["rule_description"] for row in model_rows],
                         [row["lead_share"] for row in model_rows],
-                        colour=model.colour,
+                        colours=[RULE_TYPE_COLOURS.get(row["rule_type"], "#777777") for row in model_rows],
                         x_label="Share of the model's leads the rule added points to",
                         value_format=lambda value: percent(value, 0),
+                        legend=[
+                            Series(f"{rule_type} rule", [], colour)
+                            for rule_type, colour in RULE_TYPE_COLOURS.items()
+                        ],
                     ),
                     "The rules that added points to the most leads of this model as of the as-of date, "
                     "counted from the points ledger (a lead counts once per rule). Fit rules describe who "
                     "your leads are, engagement rules what they did. A rule almost every lead gets does "
                     "not separate good leads from the rest.",
                     table_of(
-                        model_rows, ["reason_rank", "rule_id", "rule_description", "lead_count", "lead_share"]
+                        model_rows,
+                        [
+                            "reason_rank",
+                            "rule_id",
+                            "rule_type",
+                            "rule_description",
+                            "lead_count",
+                            "lead_share",
+                        ],
                     ),
                 )
             )
