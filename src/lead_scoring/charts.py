@@ -59,7 +59,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
         high = low + (abs(low) or 1.0)
     raw_step = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw_step))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw_step)
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw_step)
     first = math.floor(low / step + 1e-9) * step
     last = math.ceil(high / step - 1e-9) * step
     ticks_count = round((last - first) / step)

@@ -795,6 +795,10 @@ class Report:
         )
         grouped = by_model(rows)
         dates = sorted({row["cohort_date"] for row in rows})
+        single = [self.model(model_id).label for model_id, cohorts in grouped.items() if len(cohorts) == 1]
+        single_cohort_note = (
+            f" {escape(', '.join(single))}: evaluated on one cohort only (a single point)." if single else ""
+        )
         figure = charts.figure(
             "backtest",
             "ROC AUC per monthly cohort",
@@ -814,7 +818,7 @@ class Report:
                 x_format=short_date,
                 y_format=lambda value: f"{value:.2f}",
                 x_ticks=[date.toordinal() for date in dates],
-                x_domain=(dates[0].toordinal() - 5, dates[-1].toordinal() + 5) if dates else None,
+                x_domain=(dates[0].toordinal() - 10, dates[-1].toordinal() + 10) if dates else None,
                 y_domain=(0.5, 1.0),
                 reference_y=0.5,
                 reference_label="0.5 = random order",
@@ -822,7 +826,7 @@ class Report:
             "The same out-of-time test repeated month by month: each point scores the leads as they stood "
             "on that date and checks who converted in the label window after it. A line that stays high "
             "and flat ranks leads reliably; a line that falls in recent months means buyer behaviour "
-            "changed and the weights need a review. Dashed lines are candidate models.",
+            "changed and the weights need a review. Dashed lines are candidate models." + single_cohort_note,
             table_of(rows, columns),
         )
         return section("backtest", title, figure)
@@ -950,6 +954,7 @@ nav a { margin-right: 14px; }
 .card-label { color: #555; font-size: 0.9em; } .card-value { font-size: 1.6em; font-weight: 600; }
 table { border-collapse: collapse; margin: 10px 0; font-size: 0.92em; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: right; }
+table.summary td { white-space: nowrap; }
 th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
 .share { color: #666; font-size: 0.9em; }
 figure.chart { margin: 24px 0; border: 1px solid #e3e3e3; border-radius: 6px; padding: 12px; }
