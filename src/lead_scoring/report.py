@@ -843,7 +843,7 @@ class Report:
                     rule_id,
                     min(rule_description) as rule_description,
                     min(rule_type) as rule_type,
-                    count(distinct lead_id) as lead_count
+                    count(*) as lead_count  -- one ledger row per lead, model and rule
                 from marts.fct_lead_score_points
                 where weighted_points > 0 and rule_type in ('fit', 'engagement')
                 group by scoring_model_id, rule_id
