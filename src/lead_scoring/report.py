@@ -732,6 +732,9 @@ class Report:
             model_rows = grouped[model.scoring_model_id]
             dates = sorted({row["week_end_date"] for row in model_rows})
             offsets = sorted({row["threshold_offset"] for row in model_rows})
+            # New MQLs need a previous checkpoint; with a single one (no score history) chart the MQLs.
+            has_new = any(row["new_mql_count"] is not None for row in model_rows)
+            measure = "new_mql_count" if has_new else "mql_count"
             series = []
             for offset in offsets:
                 offset_rows = [row for row in model_rows if row["threshold_offset"] == offset]
@@ -740,31 +743,37 @@ class Report:
                 series.append(
                     Series(
                         name,
-                        [(row["week_end_date"].toordinal(), row["new_mql_count"]) for row in offset_rows],
+                        [(row["week_end_date"].toordinal(), row[measure]) for row in offset_rows],
                         offset_colour(offset),
                         dashed=offset != 0,
                     )
                 )
             step = max(1, len(dates) // 6)
+            what = "New MQLs per week" if has_new else "MQLs at the week's end"
             figures.append(
                 charts.figure(
                     f"mql-volume-{model.scoring_model_id}",
-                    f"New MQLs per week, {model.label}",
+                    f"{what}, {model.label}",
                     charts.line_chart(
-                        f"New MQLs per week at the current threshold and moved by {offsets}",
+                        f"{what} at the current MQL threshold and at thresholds a few points either side",
                         series,
                         x_label="Week ending",
-                        y_label="New MQLs in the week",
+                        y_label="New MQLs in the week" if has_new else "MQLs",
                         x_format=short_date,
                         y_format=number,
                         x_ticks=[date.toordinal() for date in dates[::step]],
                         x_domain=(dates[0].toordinal(), dates[-1].toordinal()) if dates else None,
                     ),
-                    "How many leads became MQLs in each week with today's threshold (solid black line) and "
-                    "with the threshold moved down or up by a few points (dashed lines). Lower thresholds "
-                    "(blue) send more leads to sales, higher ones (orange) fewer. Use it to see how many "
-                    "MQLs a week sales would get before you change the threshold; the data table also "
-                    "has the number of MQLs at each week's end.",
+                    (
+                        "How many leads became MQLs in each week"
+                        if has_new
+                        else "How many leads were MQLs at the end of the week"
+                    )
+                    + " with today's threshold (solid black line) and with the threshold moved down or up "
+                    "by a few points (dashed lines). Lower thresholds (blue) send more leads to sales, "
+                    "higher ones (orange) fewer. Use it to see how many MQLs a week sales would get before "
+                    "you change the threshold (seeds/score_thresholds.csv); the data table also has the "
+                    "number of MQLs at each week's end.",
                     table_of(model_rows, columns),
                 )
             )
