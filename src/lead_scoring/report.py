@@ -465,6 +465,9 @@ class Report:
                     f"The predictive model reaches ROC AUC {decimal(row['roc_auc'])}, with a calibration "
                     f"error of {fraction(row['expected_calibration_error'])}."
                 )
+        unmeasured = [self.model(row["scoring_model_id"]).label for row in rows if row["roc_auc"] is None]
+        if unmeasured:
+            sentences.append(no_conversion_note(unmeasured).strip())
         kinds = {"active": "rules, active", "candidate": "rules, candidate", "predictive": "predictive"}
         header = (
             "Scoring model",
@@ -536,7 +539,14 @@ class Report:
             "order by scoring_model_id, decile"
         )
         grouped = by_model(rows)
-        models = self.ordered(list(grouped))
+        # A model none of whose judged leads converted has no lift or gains: named, not drawn.
+        undefined = [
+            model_id
+            for model_id, model_rows in grouped.items()
+            if all(row["lift"] is None for row in model_rows)
+        ]
+        models = self.ordered([model_id for model_id in grouped if model_id not in undefined])
+        note = no_conversion_note([self.model(model_id).label for model_id in undefined])
         deciles = sorted({row["decile"] for row in rows}) or list(range(1, 11))
         position = {decile: index for index, decile in enumerate(deciles)}
         lift = charts.figure(
@@ -560,7 +570,7 @@ class Report:
             "The leads are sorted by score and cut into ten groups of equal size; decile 1 holds the 10 % "
             "highest scores. A bar shows how many times more often the leads of that decile converted "
             "than the average lead. A useful model has tall bars on the left, falling towards the right, "
-            "and bars under the dashed line (lift 1) on the right.",
+            "and bars under the dashed line (lift 1) on the right." + note,
             table_of(rows, columns),
         )
         gains = charts.figure(
@@ -589,7 +599,7 @@ class Report:
             "Follow a line from left to right: having contacted x % of the leads, highest scores first, "
             "sales would have found y % of all the leads that converted. The dashed diagonal is contacting "
             "leads in random order. The further a line bows above it, the better the model ranks; read off "
-            "how many conversions the top 10 % or 20 % of leads hold.",
+            "how many conversions the top 10 % or 20 % of leads hold." + note,
             table_of(rows, columns),
         )
         return section("lift", title, lift + gains)
@@ -931,6 +941,15 @@ class Report:
             self.reasons(),
         ]
         return page(self.warehouse_name, "".join(sections))
+
+
+def no_conversion_note(labels: Sequence[str]) -> str:
+    if not labels:
+        return ""
+    return (
+        f" No lead judged for {escape(', '.join(labels))} converted in the label window, so "
+        f"{'its' if len(labels) == 1 else 'their'} ranking cannot be measured (shown as {DASH}, not drawn)."
+    )
 
 
 def tier_label(tier_type: str, tier: str) -> str:

@@ -184,8 +184,8 @@ def test_report_numbers_come_from_the_warehouse(built: dict) -> None:
             "count(*) filter (where is_mql) from marts.fct_lead_scores group by 1"
         ).fetchall()
         evaluation = connection.execute(
-            "select scoring_model_id, roc_auc, evaluation_date, label_window_end_date "
-            "from marts.rpt_scoring_model_evaluation"
+            "select scoring_model_id, is_active, lead_count, conversion_count, conversion_rate, roc_auc, "
+            "pr_auc, evaluation_date, label_window_end_date from marts.rpt_scoring_model_evaluation"
         ).fetchall()
     for model_id, leads, hot, mql in tiers:
         row = f"<td>{model_id}</td><td>{leads:,}</td><td>{hot:,} "
@@ -193,12 +193,15 @@ def test_report_numbers_come_from_the_warehouse(built: dict) -> None:
         assert f"<td>{model_id}</td><td>{leads:,}</td><td>{hot:,}</td>" in html  # tier-counts data table
         assert mql <= leads
     assert {model_id for model_id, *_ in evaluation} >= {"default", "enterprise", "predictive"}
-    for model_id, roc_auc, evaluation_date, window_end in evaluation:
-        assert f"<td>{model_id}" in html
-        assert roc_auc is not None, model_id
-        assert f"<td>{roc_auc:.3f}</td>" in html
+    for model_id, is_active, leads, converted, rate, roc_auc, pr_auc, evaluated, window_end in evaluation:
+        label = model_id if is_active else f"{model_id} (candidate)"
+        cells = (
+            f"<td>{leads:,}</td><td>{converted:,} ({report.fraction(rate)})</td>"
+            f"<td>{report.decimal(roc_auc)}</td><td>{report.decimal(pr_auc)}</td>"
+        )
+        assert re.search(f"<tr><td>{re.escape(label)}</td><td>[^<]*</td>{re.escape(cells)}", html), model_id
         # The method in words, with the dates.
-        assert report.long_date(evaluation_date) in html
+        assert report.long_date(evaluated) in html
         assert report.long_date(window_end) in html
     assert "out-of-time holdout" in html
 
