@@ -27,7 +27,7 @@ import duckdb
 import pytest
 
 from conftest import PROJECT_ROOT, run_dbt
-from lead_scoring import charts, report
+from lead_scoring import charts, cli, report
 from lead_scoring.generate import generate
 
 LEADS = 2_000
@@ -307,12 +307,8 @@ def test_a_warehouse_without_the_evaluation_marts_still_renders(built: dict, tmp
     assert body["data-render-status"] == "ok", body
 
 
-def test_report_command_without_warehouse_says_what_to_do(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "lead_scoring.cli", "report", "--warehouse", str(tmp_path / "none.duckdb")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "make demo" in result.stdout
+def test_report_command_without_warehouse_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["report", "--warehouse", str(tmp_path / "none.duckdb")]) == 1
+    assert "make demo" in capsys.readouterr().out
