@@ -99,17 +99,17 @@ def missing(*names: str) -> str:
     )
 
 
-def section(section_id: str, title: str, body: str, intro: str = "") -> str:
-    intro_html = f'<p class="intro">{intro}</p>' if intro else ""
-    return f'<section id="{section_id}"><h2>{escape(title)}</h2>{intro_html}{body}</section>'
+def section(section_id: str, title: str, body: str) -> str:
+    return f'<section id="{section_id}"><h2>{escape(title)}</h2>{body}</section>'
 
 
 def long_date(value: dt.date | None) -> str:
-    return value.strftime("%-d %B %Y") if value else "an unknown date"
+    return f"{value.day} {value:%B %Y}" if value else "an unknown date"
 
 
 def short_date(ordinal: float) -> str:
-    return dt.date.fromordinal(round(ordinal)).strftime("%-d %b %Y")
+    day = dt.date.fromordinal(round(ordinal))
+    return f"{day.day} {day:%b %Y}"
 
 
 def fraction(value: float | None, digits: int = 1) -> str:
@@ -173,8 +173,8 @@ class Report:
         return self.models[model_id]
 
     def ordered(self, model_ids: Sequence[str]) -> list[ScoringModel]:
-        position = {model_id: index for index, model_id in enumerate(self.models)}
         models = [self.model(model_id) for model_id in model_ids]
+        position = {model_id: index for index, model_id in enumerate(self.models)}
         return sorted(models, key=lambda model: position[model.scoring_model_id])
 
     # -- sections --------------------------------------------------------------------------------

@@ -289,6 +289,36 @@ def test_an_empty_evaluation_mart_fails_the_browser_check(built: dict, tmp_path:
     assert body["data-empty-charts"].split() == ["lift", "gains"]
 
 
+def test_a_candidate_model_is_labelled_and_dashed(built: dict, tmp_path: Path) -> None:
+    """A candidate weight set (is_active = false) appears beside the active models, marked as such."""
+    warehouse = tmp_path / "lead_scoring.duckdb"
+    shutil.copyfile(built["warehouse"], warehouse)
+    with duckdb.connect(str(warehouse)) as connection:
+        for mart in (
+            "rpt_scoring_model_evaluation",
+            "rpt_scoring_model_deciles",
+            "rpt_scoring_model_backtest",
+        ):
+            query = f"select name from pragma_table_info('marts.{mart}')"
+            columns = [name for (name,) in connection.execute(query).fetchall()]
+            values = ", ".join(
+                "'candidate_x'" if name == "scoring_model_id" else "false" if name == "is_active" else name
+                for name in columns
+            )
+            connection.execute(
+                f"insert into marts.{mart} select {values} from marts.{mart} "
+                "where scoring_model_id = 'default'"
+            )
+    html = report.render(warehouse, tmp_path / "report.html")
+    assert "<td>candidate_x (candidate)</td><td>rules, candidate</td>" in html
+    for chart in ("gains", "backtest"):
+        figure = re.search(f'<figure class="chart" data-chart="{chart}">.*?</figure>', html).group(0)
+        assert re.search(r'<polyline class="mark line" [^>]*stroke-dasharray', figure), chart
+        assert "candidate_x (candidate)" in figure
+    body = open_in_browser(tmp_path / "report.html", tmp_path / "chromium")
+    assert body["data-render-status"] == "ok", body
+
+
 def test_a_warehouse_without_the_evaluation_marts_still_renders(built: dict, tmp_path: Path) -> None:
     """An older warehouse (score marts only): each evaluation section says what is missing."""
     warehouse = tmp_path / "lead_scoring.duckdb"
