@@ -238,6 +238,17 @@ def bar_chart(
     return "".join(parts)
 
 
+def _segments(values: Sequence[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Runs of consecutive points with a value, of two points or more."""
+    segments: list[list[tuple[float, float]]] = [[]]
+    for x, y in values:
+        if x is None or y is None:
+            segments.append([])
+        else:
+            segments[-1].append((x, y))
+    return [segment for segment in segments if len(segment) > 1]
+
+
 def line_chart(
     title: str,
     series: Sequence[Series],
@@ -303,11 +314,12 @@ def line_chart(
         if not line_points:
             continue
         dash = ' stroke-dasharray="6 4"' if item.dashed else ""
-        coordinates = " ".join(f"{to_x(x):.1f},{to_y(y):.1f}" for x, y in line_points)
-        parts.append(
-            f'<polyline class="mark line" points="{coordinates}" fill="none" stroke="{item.colour}" '
-            f'stroke-width="2.5"{dash}/>'
-        )
+        for segment in _segments(item.values):  # a missing value breaks the line
+            coordinates = " ".join(f"{to_x(x):.1f},{to_y(y):.1f}" for x, y in segment)
+            parts.append(
+                f'<polyline class="mark line" points="{coordinates}" fill="none" stroke="{item.colour}" '
+                f'stroke-width="2.5"{dash}/>'
+            )
         for x, y in line_points:
             parts.append(
                 f'<circle class="mark point" cx="{to_x(x):.1f}" cy="{to_y(y):.1f}" r="3.5" '

@@ -845,7 +845,8 @@ class Report:
             "The same out-of-time test repeated month by month: each point scores the leads as they stood "
             "on that date and checks who converted in the label window after it. A line that stays high "
             "and flat ranks leads reliably; a line that falls in recent months means buyer behaviour "
-            "changed and the weights need a review. Dashed lines are candidate models." + single_cohort_note,
+            "changed and the weights need a review. Dashed lines are candidate models; a gap is a cohort "
+            "in which none of the model's leads converted (no AUC)." + single_cohort_note,
             table_of(rows, columns),
         )
         return section("backtest", title, figure)
