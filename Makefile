@@ -26,11 +26,12 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv venv-spark data check-raw validate-config build demo test lint pytest test-warehouses validate-data clean \
+.PHONY: help venv venv-spark data check-raw validate-config build report demo test lint pytest test-warehouses validate-data clean \
 	byod byod-olist
 
 help:
-	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
+	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers, write the report"
+	@echo "make report - (re)write the HTML report reports/lead_scoring_report.html from the published warehouse"
 	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
 	@echo "make test-warehouses - the same project on PostgreSQL and Spark, compared with DuckDB"
 	@echo "make byod MAPPING=x.yml - import your own CRM export and build it apart (make byod-olist: Olist)"
@@ -71,8 +72,13 @@ check-raw: venv
 build: check-raw validate-config
 	$(DBT) build --full-refresh
 
+# Static HTML report with charts for a marketing lead (one offline file), from the published warehouse.
+report: venv
+	$(BIN)/lead-scoring report
+
 demo: data build
 	$(BIN)/lead-scoring summary
+	$(BIN)/lead-scoring report
 
 # sqlfluff's dbt templater connects to the warehouse: give it an empty scratch one, so is_incremental()
 # renders as in a fresh clone whatever was built, and lint never waits for a running build's lock.

@@ -15,6 +15,7 @@ from lead_scoring import (
     predictive_evaluation,
     publish,
     raw_files,
+    report,
     summary,
     warehouses,
 )
@@ -81,6 +82,12 @@ COMMANDS: list[Command] = [
         "print how every scoring model ranked the evaluation holdout (marts.rpt_scoring_model_evaluation)",
         predictive_evaluation.add_arguments,
         predictive_evaluation.run,
+    ),
+    (
+        "report",
+        "render the static HTML report with charts (reports/lead_scoring_report.html)",
+        report.add_arguments,
+        report.run,
     ),
     (
         "mart-hash",
