@@ -78,6 +78,7 @@ report: venv
 
 demo: data build
 	$(BIN)/lead-scoring summary
+	$(BIN)/lead-scoring evaluate --truth data/truth/lead_truth.parquet
 	$(BIN)/lead-scoring report
 
 # sqlfluff's dbt templater connects to the warehouse: give it an empty scratch one, so is_incremental()
