@@ -1799,10 +1799,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=42, help="random seed")
     parser.add_argument("--out", type=Path, default=Path("data/raw"), help="directory for the raw files")
     parser.add_argument("--truth-dir", type=Path, default=Path("data/truth"), help="directory for the truth")
+    parser.add_argument(
+        "--append-day",
+        action="store_true",
+        help="instead: add one day of new events (and a few new leads) after the latest event in --out, "
+        "as new files <entity>-YYYY-MM-DD.parquet (uses --seed and --append-share only)",
+    )
+    parser.add_argument(
+        "--append-share",
+        type=float,
+        default=0.01,
+        help="with --append-day: new event rows as a share of the existing ones (default 0.01)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``generate`` from parsed command-line arguments; return the exit code."""
+    if getattr(args, "append_day", False):
+        from lead_scoring.append_day import append_day  # append_day imports this module
+
+        append_day(Path(args.out), seed=args.seed, share=args.append_share)
+        return 0
     generate(
         Path(args.out),
         Path(args.truth_dir),
