@@ -93,7 +93,9 @@ def _existing(raw_dir: Path) -> _Existing:
         raise ValueError(f"{raw_dir}: no events or no crm_leads to append a day to")
     leads = pa.concat_tables(
         pq.read_table(p, columns=["lead_id", "email", "created_at", "is_deleted"]).cast(
-            pa.schema([("lead_id", gen.STR), ("email", gen.STR), ("created_at", gen.TS), ("is_deleted", pa.bool_())])
+            pa.schema(
+                [("lead_id", gen.STR), ("email", gen.STR), ("created_at", gen.TS), ("is_deleted", pa.bool_())]
+            )
         )
         for p in lead_files
     )
@@ -200,7 +202,9 @@ def _web_events(
     ip = gen._public_ips(rng, total)
     office = np.concatenate([internal, np.zeros(new_lead.size, dtype=bool)])
     ip[office] = np.uint32(gen.OFFICE_NET) | rng.integers(0, 1 << 16, office.sum(), dtype=np.uint32)
-    referrer = np.where(rng.random(total) < gen.DIRECT_TRAFFIC_RATE, -1, gen._choose(rng, gen.REFERRER_P, total))
+    referrer = np.where(
+        rng.random(total) < gen.DIRECT_TRAFFIC_RATE, -1, gen._choose(rng, gen.REFERRER_P, total)
+    )
     lead_ref = pa.concat_arrays(
         [
             gen._take(lead_ids, old_lead, mask=~known),
@@ -340,7 +344,9 @@ def append_day(raw_dir: Path, seed: int = 42, share: float = DEFAULT_SHARE) -> d
             rng_web, day, target["web_events"], lead_ids, pick, new_ids, new_created, lo, day_end
         ),
         "email_events": _email_events(rng_email, day, target["email_events"], lead_ids, pick, lo, day_end),
-        "crm_activities": _activities(rng_activity, day, target["crm_activities"], lead_ids, pick, lo, day_end),
+        "crm_activities": _activities(
+            rng_activity, day, target["crm_activities"], lead_ids, pick, lo, day_end
+        ),
     }
     counts = {}
     for entity, table in tables.items():
