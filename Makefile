@@ -26,12 +26,13 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv venv-spark data check-raw validate-config build demo test lint pytest test-warehouses validate-data clean
+.PHONY: help venv venv-spark data check-raw validate-config build demo test lint pytest test-warehouses validate-data bench clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
 	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
 	@echo "make test-warehouses - the same project on PostgreSQL and Spark, compared with DuckDB"
+	@echo "make bench  - scale benchmark (BENCH_SCALES=S,M,L): generate, full and incremental build, single query"
 	@echo "make clean  - remove the virtualenv, generated data, warehouse and dbt artefacts"
 
 venv: $(VENV)/.installed
@@ -95,6 +96,14 @@ validate-data: venv
 	$(BIN)/lead-scoring validate-data --strict
 
 test: lint data build validate-data test-warehouses pytest
+
+# Scale benchmark (issue 6): per scale, generate, `dbt build --full-refresh` (tests included), the
+# one-query practical limit (benchmarks/single_query.sql), append a day, incremental `dbt build`;
+# each in build/bench/<scale>/. Prints a table, writes benchmarks/results.json.
+# S = 10k leads / 0.5M events, M = 100k / 5M, L = 1M / 50M: `BENCH_SCALES=S make bench`.
+BENCH_SCALES ?= S,M,L
+bench: venv
+	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) $(SPARK_VENV) data target target_* logs build reports
