@@ -190,6 +190,7 @@ def bench_scale(scale: str, leads: int) -> dict:
     }
     dbt_paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
     cli = str(BIN / "lead-scoring")
+    load_before = os.getloadavg()[0]
     print(f"[{scale}] generate {leads:,} leads", flush=True)
     gen_step = run_step(
         [cli, "generate", "--leads", str(leads), "--events-per-lead", str(EVENTS_PER_LEAD),
@@ -229,6 +230,8 @@ def bench_scale(scale: str, leads: int) -> dict:
         "peak_rss_mb": round(max(s.peak_rss_mb for s in steps.values())),
         "append_day_s": round(append.seconds, 1),
         "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        # other work on the machine inflates every time: 1-minute load average before and after
+        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "step_peak_rss_mb": {name: round(s.peak_rss_mb) for name, s in steps.items()},
         "crm_lead_rows": counts["crm_leads"],
         "full_build_includes": FULL_BUILD_INCLUDES,
