@@ -230,6 +230,7 @@ def bench_scale(scale: str, leads: int) -> dict:
         "peak_rss_mb": round(max(s.peak_rss_mb for s in steps.values())),
         "append_day_s": round(append.seconds, 1),
         "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "measured_machine": machine(),
         # other work on the machine inflates every time: 1-minute load average before and after
         "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
         "step_peak_rss_mb": {name: round(s.peak_rss_mb) for name, s in steps.items()},
@@ -274,9 +275,7 @@ def print_table(entries: list[dict]) -> None:
             f"{'' if agree is None else f'{100 * agree:.1f}%':>8}"
         )
     print(f"full build = {FULL_BUILD_INCLUDES}")
-    print(
-        "incremental = dbt build (no --full-refresh) after lead-scoring generate --append-day, tests included"
-    )
+    print(f"incremental = {INCREMENTAL_INCLUDES}")
     print(
         "agree = share of (lead, model) rows of fct_lead_scores whose total_score the single query "
         "matches within 0.01"
@@ -311,7 +310,8 @@ def main() -> int:
         "machine": machine(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
         "scales": entries,
-        "note": f"measured now: {', '.join(wanted)}; scales absent from this list were not measured",
+        "note": f"measured in this run: {', '.join(wanted)}; not measured (absent): "
+        + (", ".join(s for s in SCALES if s not in measured) or "none"),
     }
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print_table(entries)
