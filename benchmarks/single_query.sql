@@ -6,7 +6,12 @@
 -- latest version of re-exported leads, duplicate leads folded into the canonical one, anonymous
 -- visitors stitched, traffic filters, attribute versions, fit / engagement / inactivity rules,
 -- group caps, 0..100 bounds, weights, tiers and MQL. Sums are decimal like macro sum_points, so the
--- scores equal dbt's bit for bit. @RAW_DIR@ and @SEED_DIR@ are replaced by benchmarks/run.py.
+-- scores equal dbt's bit for bit (tests/python/test_single_query.py; 10,600 of 10,600 rows at scale S).
+-- @RAW_DIR@ and @SEED_DIR@ are replaced by benchmarks/run.py. Not covered: CSV raw files
+-- (LEAD_SCORING_RAW_FORMAT=csv), an as-of date other than the latest event's day
+-- (LEAD_SCORING_AS_OF_DATE), seed operators beyond those the shipped seeds use in the engagement-rule
+-- property filters (equals, starts_with, contains, gt, gte, lt, lte) and the vars max_future_days /
+-- min_valid_date (their defaults, 1 day and 2000-01-01, are built in).
 with
 
 seed_event_types as (

@@ -54,6 +54,11 @@ Planted dirt (rates per original lead or per event)
       carry ``lead_id = null`` with the lead's ``anonymous_id``; that form_submit carries both ids. Visitors
       who never identify add anonymous-only events.
 
+Daily loads
+    ``lead-scoring generate --append-day --out <raw dir>`` (``lead_scoring.append_day``) adds one day of
+    new events and a few new leads after the latest event of an existing data set, as new files
+    ``<entity>-YYYY-MM-DD.parquet``.
+
 Scale and determinism
     Leads are generated in chunks of ``CHUNK_SIZE`` (a constant: the output depends on it) and streamed to
     parquet, so memory stays bounded. Chunk ``c`` draws from ``SeedSequence(seed, spawn_key=(c + 1,))``
