@@ -217,6 +217,13 @@ def bench_scale(scale: str, leads: int) -> dict:
     )
     print(f"[{scale}] dbt build (incremental)", flush=True)
     incremental = run_step([str(BIN / "dbt"), "build", *dbt_paths], env=dbt_env, log=work / "incremental.log")
+    # the incremental build's marts against the single query over the appended data (untimed check)
+    after_parquet = work / "single_query_after_append.parquet"
+    run_step(
+        [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(after_parquet)],
+        log=work / "single_query_2.log",
+    )
+    agreement_after = compare_with_mart(after_parquet, warehouse)
     steps = {"generate": gen_step, "full_build": full, "single_query": single, "append": append,
              "incremental": incremental}  # fmt: skip
     return {
@@ -238,6 +245,7 @@ def bench_scale(scale: str, leads: int) -> dict:
         "full_build_includes": FULL_BUILD_INCLUDES,
         "incremental_includes": INCREMENTAL_INCLUDES,
         "single_query_agreement": agreement,
+        "single_query_agreement_after_incremental": agreement_after,
     }
 
 

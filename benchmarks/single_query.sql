@@ -9,9 +9,10 @@
 -- scores equal dbt's bit for bit (tests/python/test_single_query.py; 10,600 of 10,600 rows at scale S).
 -- @RAW_DIR@ and @SEED_DIR@ are replaced by benchmarks/run.py. Not covered: CSV raw files
 -- (LEAD_SCORING_RAW_FORMAT=csv), an as-of date other than the latest event's day
--- (LEAD_SCORING_AS_OF_DATE), seed operators beyond those the shipped seeds use in the engagement-rule
--- property filters (equals, starts_with, contains, gt, gte, lt, lte) and the vars max_future_days /
--- min_valid_date (their defaults, 1 day and 2000-01-01, are built in).
+-- (LEAD_SCORING_AS_OF_DATE), and the vars max_future_days / min_valid_date (their defaults, 1 day and
+-- 2000-01-01, are built in). The 15 operators of macro rule_condition are spelled out for fit rules,
+-- engagement-rule property filters and segments; traffic filters and email-domain classes handle the
+-- operators their seeds use (no not_in / between / is_null there).
 with
 
 seed_event_types as (
@@ -414,6 +415,10 @@ unioned as (
         events.source_event_type,
         coalesce(events.lead_id, visitors.lead_id) as source_lead_id,
         events.url_path,
+        events.referrer,
+        cast(null as varchar) as campaign_id,
+        cast(null as varchar) as clicked_url,
+        cast(null as varchar) as activity_subject,
         cast(null as varchar) as rating,
         events.occurred_at,
         coalesce(by_agent.hit or by_ip.hit or by_path.hit or by_referrer.hit, false) as is_traffic_filtered
@@ -434,6 +439,10 @@ unioned as (
         events.lead_id,
         null,
         null,
+        events.campaign_id,
+        events.clicked_url,
+        null,
+        null,
         events.occurred_at,
         coalesce(by_agent.hit or by_delay.hit or by_url.hit or by_campaign.hit, false)
     from timed_email_events as events
@@ -448,16 +457,17 @@ unioned as (
     left join email_filter_hits as by_campaign
         on by_campaign.field_name = 'campaign_id' and events.source_event_type = by_campaign.source_event_type and events.campaign_id = by_campaign.field_value
     union all
-    select 'crm_activities', activity_type, lead_id, null, null, occurred_at, false
+    select 'crm_activities', activity_type, lead_id, null, null, null, null, activity_subject, null, occurred_at, false
     from usable_activities where lead_id in (select lead_id from leads)
     union all
-    select 'opportunities', 'opportunity_created', lead_id, null, null, created_at, false
+    select 'opportunities', 'opportunity_created', lead_id, null, null, null, null, stage, null, created_at, false
     from usable_opportunities where lead_id in (select lead_id from leads)
     union all
     select
         'sales_feedback',
         case when disqualification_reason is not null then 'disqualification' else 'rating' end,
-        lead_id, null, cast(cast(rating_number as integer) as varchar), created_at, false
+        lead_id, null, null, null, null, disqualification_reason, cast(cast(rating_number as integer) as varchar),
+        created_at, false
     from usable_feedback where lead_id in (select lead_id from leads)
 ),
 
@@ -471,6 +481,10 @@ resolved as (
         seed_event_types.event_type,
         lower(trim(seed_event_types.is_engagement)) = 'true' as is_engagement,
         unioned.url_path,
+        unioned.referrer,
+        unioned.campaign_id,
+        unioned.clicked_url,
+        unioned.activity_subject,
         unioned.rating,
         cast(unioned.occurred_at as date) as event_date
     from unioned
@@ -619,14 +633,21 @@ population as (
                 and attributes_as_of.attribute_name = lower(trim(models.segment_attribute))
                 and coalesce(case models.segment_operator
                     when 'equals' then lower(trim(attributes_as_of.attribute_value)) = lower(trim(models.segment_value))
+                    when 'not_equals' then lower(trim(attributes_as_of.attribute_value)) is null or lower(trim(attributes_as_of.attribute_value)) != lower(trim(models.segment_value))
                     when 'in' then contains('|' || lower(trim(models.segment_value)) || '|', '|' || lower(trim(attributes_as_of.attribute_value)) || '|')
+                    when 'not_in' then lower(trim(attributes_as_of.attribute_value)) is null or not contains('|' || lower(trim(models.segment_value)) || '|', '|' || lower(trim(attributes_as_of.attribute_value)) || '|')
+                    when 'contains' then contains(lower(trim(attributes_as_of.attribute_value)), lower(trim(models.segment_value)))
+                    when 'starts_with' then starts_with(lower(trim(attributes_as_of.attribute_value)), lower(trim(models.segment_value)))
+                    when 'ends_with' then suffix(lower(trim(attributes_as_of.attribute_value)), lower(trim(models.segment_value)))
+                    when 'regex' then regexp_matches(lower(trim(attributes_as_of.attribute_value)), trim(models.segment_value))
+                    when 'between' then try_cast(trim(attributes_as_of.attribute_value) as double) between
+                        try_cast(split_part(trim(models.segment_value), '|', 1) as double) and try_cast(split_part(trim(models.segment_value), '|', 2) as double)
                     when 'gt' then try_cast(trim(attributes_as_of.attribute_value) as double) > try_cast(trim(models.segment_value) as double)
                     when 'gte' then try_cast(trim(attributes_as_of.attribute_value) as double) >= try_cast(trim(models.segment_value) as double)
                     when 'lt' then try_cast(trim(attributes_as_of.attribute_value) as double) < try_cast(trim(models.segment_value) as double)
                     when 'lte' then try_cast(trim(attributes_as_of.attribute_value) as double) <= try_cast(trim(models.segment_value) as double)
-                    when 'between' then try_cast(trim(attributes_as_of.attribute_value) as double) between
-                        try_cast(split_part(trim(models.segment_value), '|', 1) as double)
-                        and try_cast(split_part(trim(models.segment_value), '|', 2) as double)
+                    when 'is_null' then attributes_as_of.attribute_value is null or trim(attributes_as_of.attribute_value) = ''
+                    when 'is_not_null' then attributes_as_of.attribute_value is not null and trim(attributes_as_of.attribute_value) != ''
                     else false
                 end, false)
         )
@@ -664,36 +685,60 @@ fit_points as (
     end, false)
 ),
 
-engagement_daily as (
+rule_events as (
     select
         resolved.lead_id,
-        rules.scoring_model_id,
-        rules.rule_id,
-        rules.score_group,
-        cast(rules.points as double) as points,
-        cast(rules.half_life_days as double) as half_life_days,
-        cast(rules.max_per_day as bigint) as max_per_day,
-        cast(rules.max_total as bigint) as max_total,
         resolved.event_date,
-        count(*) as matched_event_count
+        rules.*,
+        case rules.property_name
+            when 'url_path' then resolved.url_path
+            when 'referrer' then resolved.referrer
+            when 'campaign_id' then resolved.campaign_id
+            when 'clicked_url' then resolved.clicked_url
+            when 'activity_subject' then resolved.activity_subject
+            when 'rating' then resolved.rating
+        end as property_actual
     from resolved
     cross join as_of
     inner join seed_engagement_rules as rules on resolved.event_type = rules.event_type
+    where rules.window_days is null or as_of.as_of_date - resolved.event_date < cast(rules.window_days as integer)
+),
+
+engagement_daily as (
+    select
+        lead_id,
+        scoring_model_id,
+        rule_id,
+        score_group,
+        cast(points as double) as points,
+        cast(half_life_days as double) as half_life_days,
+        cast(max_per_day as bigint) as max_per_day,
+        cast(max_total as bigint) as max_total,
+        event_date,
+        count(*) as matched_event_count
+    from rule_events
     where
-        (rules.window_days is null or as_of.as_of_date - resolved.event_date < cast(rules.window_days as integer))
-        and (
-            rules.property_name is null
-            or coalesce(case rules.property_operator
-                when 'equals' then lower(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end)) = lower(trim(rules.property_value))
-                when 'starts_with' then starts_with(lower(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end)), lower(trim(rules.property_value)))
-                when 'contains' then contains(lower(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end)), lower(trim(rules.property_value)))
-                when 'gte' then try_cast(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end) as double) >= try_cast(trim(rules.property_value) as double)
-                when 'lte' then try_cast(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end) as double) <= try_cast(trim(rules.property_value) as double)
-                when 'gt' then try_cast(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end) as double) > try_cast(trim(rules.property_value) as double)
-                when 'lt' then try_cast(trim(case rules.property_name when 'url_path' then resolved.url_path when 'rating' then resolved.rating end) as double) < try_cast(trim(rules.property_value) as double)
-                else false
-            end, false)
-        )
+        property_name is null
+        or coalesce(case property_operator
+            when 'equals' then lower(trim(property_actual)) = lower(trim(property_value))
+            when 'not_equals' then lower(trim(property_actual)) is null or lower(trim(property_actual)) != lower(trim(property_value))
+            when 'in' then contains('|' || lower(trim(property_value)) || '|', '|' || lower(trim(property_actual)) || '|')
+            when 'not_in' then lower(trim(property_actual)) is null
+                or not contains('|' || lower(trim(property_value)) || '|', '|' || lower(trim(property_actual)) || '|')
+            when 'contains' then contains(lower(trim(property_actual)), lower(trim(property_value)))
+            when 'starts_with' then starts_with(lower(trim(property_actual)), lower(trim(property_value)))
+            when 'ends_with' then suffix(lower(trim(property_actual)), lower(trim(property_value)))
+            when 'regex' then regexp_matches(lower(trim(property_actual)), trim(property_value))
+            when 'between' then try_cast(trim(property_actual) as double) between
+                try_cast(split_part(trim(property_value), '|', 1) as double) and try_cast(split_part(trim(property_value), '|', 2) as double)
+            when 'gt' then try_cast(trim(property_actual) as double) > try_cast(trim(property_value) as double)
+            when 'gte' then try_cast(trim(property_actual) as double) >= try_cast(trim(property_value) as double)
+            when 'lt' then try_cast(trim(property_actual) as double) < try_cast(trim(property_value) as double)
+            when 'lte' then try_cast(trim(property_actual) as double) <= try_cast(trim(property_value) as double)
+            when 'is_null' then property_actual is null or trim(property_actual) = ''
+            when 'is_not_null' then property_actual is not null and trim(property_actual) != ''
+            else false
+        end, false)
     group by all
 ),
 
