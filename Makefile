@@ -26,8 +26,8 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv venv-spark data check-raw validate-config build report demo test lint pytest test-warehouses validate-data clean \
-	byod byod-olist
+.PHONY: help venv venv-spark data check-raw validate-config build report demo test lint pytest test-warehouses validate-data \
+	bench byod byod-olist clean
 
 help:
 	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers, write the report"
@@ -35,6 +35,7 @@ help:
 	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
 	@echo "make test-warehouses - the same project on PostgreSQL and Spark, compared with DuckDB"
 	@echo "make byod MAPPING=x.yml - import your own CRM export and build it apart (make byod-olist: Olist)"
+	@echo "make bench  - scale benchmark (BENCH_SCALES=S,M,L): generate, full and incremental build, single query"
 	@echo "make clean  - remove the virtualenv, generated data, warehouse and dbt artefacts"
 
 venv: $(VENV)/.installed
@@ -84,8 +85,8 @@ demo: data build
 # sqlfluff's dbt templater connects to the warehouse: give it an empty scratch one, so is_incremental()
 # renders as in a fresh clone whatever was built, and lint never waits for a running build's lock.
 lint: venv
-	$(BIN)/ruff check src tests/python models
-	$(BIN)/ruff format --check src tests/python models
+	$(BIN)/ruff check src tests/python models benchmarks
+	$(BIN)/ruff format --check src tests/python models benchmarks
 	LEAD_SCORING_DUCKDB_PATH=$(CURDIR)/build/lint/lead_scoring.duckdb \
 		$(BIN)/sqlfluff lint models macros tests/config tests/marts analyses
 
@@ -122,6 +123,14 @@ byod: venv
 
 byod-olist:
 	$(MAKE) byod MAPPING=examples/olist/mapping.yml BYOD_NAME=olist
+
+# Scale benchmark (issue 6): per scale, generate, `dbt build --full-refresh` (tests included), the
+# one-query practical limit (benchmarks/single_query.sql), append a day, incremental `dbt build`;
+# each in build/bench/<scale>/. Prints a table, writes benchmarks/results.json.
+# S = 10k leads / 0.5M events, M = 100k / 5M, L = 1M / 50M: `BENCH_SCALES=S make bench`.
+BENCH_SCALES ?= S,M,L
+bench: venv
+	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) $(SPARK_VENV) data target target_* logs build reports

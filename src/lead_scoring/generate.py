@@ -54,6 +54,11 @@ Planted dirt (rates per original lead or per event)
       carry ``lead_id = null`` with the lead's ``anonymous_id``; that form_submit carries both ids. Visitors
       who never identify add anonymous-only events.
 
+Daily loads
+    ``lead-scoring generate --append-day --out <raw dir>`` (``lead_scoring.append_day``) adds one day of
+    new events and a few new leads after the latest event of an existing data set, as new files
+    ``<entity>-YYYY-MM-DD.parquet``.
+
 Scale and determinism
     Leads are generated in chunks of ``CHUNK_SIZE`` (a constant: the output depends on it) and streamed to
     parquet, so memory stays bounded. Chunk ``c`` draws from ``SeedSequence(seed, spawn_key=(c + 1,))``
@@ -1799,10 +1804,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=42, help="random seed")
     parser.add_argument("--out", type=Path, default=Path("data/raw"), help="directory for the raw files")
     parser.add_argument("--truth-dir", type=Path, default=Path("data/truth"), help="directory for the truth")
+    parser.add_argument(
+        "--append-day",
+        action="store_true",
+        help="instead: add one day of new events (and a few new leads) after the latest event in --out, "
+        "as new files <entity>-YYYY-MM-DD.parquet (uses --seed and --append-share only)",
+    )
+    parser.add_argument(
+        "--append-share",
+        type=float,
+        default=0.01,
+        help="with --append-day: new event rows as a share of the existing ones (default 0.01)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``generate`` from parsed command-line arguments; return the exit code."""
+    if getattr(args, "append_day", False):
+        from lead_scoring.append_day import append_day  # append_day imports this module
+
+        append_day(Path(args.out), seed=args.seed, share=args.append_share)
+        return 0
     generate(
         Path(args.out),
         Path(args.truth_dir),

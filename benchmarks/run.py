@@ -1,0 +1,331 @@
+"""The scale benchmark of issue 6: `make bench` (scales from BENCH_SCALES, default S,M,L).
+
+Per scale, in build/bench/<scale>/ (its own raw directory, warehouse, dbt target and log paths):
+
+1. generate   `lead-scoring generate` of the scale's leads into raw/                        (timed)
+2. full build `dbt build --full-refresh`: seeds, every model (predictive Python model and
+              evaluation reports included), every data and unit test, publish                 (timed)
+3. single     benchmarks/single_query.sql in a fresh DuckDB process: fct_lead_scores straight
+              from the raw files and seeds (the practical limit), written to single_query.parquet,
+              then compared with marts.fct_lead_scores of step 2                              (timed)
+4. append     `lead-scoring generate --append-day` (1 % new events)                         (timed)
+5. incremental `dbt build` without --full-refresh, tests included                            (timed)
+
+Wall time per step; peak memory = the largest resident set of the step's process tree, sampled every
+0.1 s from /proc, or the largest single process's peak from wait4(), whichever is larger; the row's
+peak_rss_mb is the maximum over the steps. Prints a table and merges the measured scales into
+benchmarks/results.json (scales not run keep their previous entry). Nothing here is a pass / fail
+test: the targets are printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "benchmarks" / "results.json"))
+SINGLE_QUERY = ROOT / "benchmarks" / "single_query.sql"
+SCALES = {"S": 10_000, "M": 100_000, "L": 1_000_000}
+DEV_SCALES = {"XS": 1_000}  # to try the harness: BENCH_SCALES=XS BENCH_RESULTS=/tmp/results.json
+EVENTS_PER_LEAD = 52  # ~50 events per lead after the generator's ~3 % shortfall
+SEED = 42
+PAGE = os.sysconf("SC_PAGE_SIZE")
+FULL_BUILD_INCLUDES = (
+    "dbt build --full-refresh: 14 seeds, all models (predictive Python model, 26 weekly history "
+    "checkpoints, evaluation reports), all data and unit tests, publish"
+)
+INCREMENTAL_INCLUDES = (
+    "dbt build (no --full-refresh) after generate --append-day (1 % new events), tests included"
+)
+
+
+@dataclass
+class Step:
+    seconds: float
+    peak_rss_mb: float
+    output: str
+
+
+def _tree_rss(root: int) -> int:
+    """Resident bytes of ``root`` and all its descendants (0 for processes that vanished)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/statm") as handle:
+                total += int(handle.read().split()[1]) * PAGE
+        except OSError:
+            pass
+    return total
+
+
+def run_step(args: list[str], env: dict[str, str] | None = None, log: Path | None = None) -> Step:
+    """Run a command; return its wall time, peak memory of its process tree and its output."""
+    full_env = {**os.environ, "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(env or {})}
+    out_path = log or Path(os.devnull)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "w") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=ROOT, env=full_env, stdout=out, stderr=subprocess.STDOUT)
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(0.1):
+                peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    output = out_path.read_text() if log else ""
+    if proc.returncode != 0:
+        tail = "\n".join(output.splitlines()[-30:])
+        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(args)}\n{tail}")
+    peak_bytes = max(peak[0], usage.ru_maxrss * 1024)
+    return Step(seconds=seconds, peak_rss_mb=peak_bytes / 2**20, output=output)
+
+
+def single_query_sql(raw_dir: Path, seed_dir: Path = ROOT / "seeds") -> str:
+    """The single query with the raw and seed directories filled in."""
+    sql = SINGLE_QUERY.read_text()
+    return sql.replace("@RAW_DIR@", str(raw_dir.resolve())).replace("@SEED_DIR@", str(seed_dir.resolve()))
+
+
+def compare_with_mart(single_parquet: Path, warehouse: Path) -> dict[str, float | int]:
+    """Share of (lead, model) rows whose total_score agrees within 0.01, and exact agreement counts."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        row = con.execute(
+            f"""
+            with single as (select * from read_parquet('{single_parquet}')),
+            mart as (select * from marts.fct_lead_scores),
+            joined as (
+                select mart.*, single.total_score as s_total, single.fit_score as s_fit,
+                    single.engagement_score as s_engagement, single.tier as s_tier, single.is_mql as s_mql,
+                    single.lead_id is not null as in_single, mart.lead_id is not null as in_mart
+                from mart full outer join single using (lead_id, scoring_model_id)
+            )
+            select
+                count(*) filter (where in_mart) as mart_rows,
+                count(*) filter (where in_single) as single_rows,
+                count(*) filter (where in_mart and in_single and abs(total_score - s_total) <= 0.01)
+                    as within_001,
+                count(*) filter (
+                    where in_mart and in_single and total_score = s_total and fit_score = s_fit
+                    and engagement_score = s_engagement and tier = s_tier and is_mql = s_mql
+                ) as exact
+            from joined
+            """
+        ).fetchone()
+    finally:
+        con.close()
+    mart_rows, single_rows, within, exact = row
+    union = max(mart_rows, single_rows, 1)
+    return {
+        "mart_rows": mart_rows,
+        "single_query_rows": single_rows,
+        "total_within_0_01_share": round(within / union, 6),
+        "exact_row_share": round(exact / union, 6),
+    }
+
+
+def machine() -> str:
+    """CPU model, core count and memory of this machine."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    system = f"{platform.system()} {platform.release()}"
+    return f"{model}, {os.cpu_count()} cores, {mem_kb / 2**20:.0f} GB RAM, {system}"
+
+
+def bench_scale(scale: str, leads: int) -> dict:
+    """Run the five steps at one scale; return its results.json entry."""
+    work = ROOT / "build" / "bench" / scale
+    raw, truth = work / "raw", work / "truth"
+    shutil.rmtree(work, ignore_errors=True)
+    warehouse = work / "lead_scoring.duckdb"
+    dbt_env = {
+        "DBT_PROFILES_DIR": str(ROOT),
+        "LEAD_SCORING_DUCKDB_PATH": str(warehouse),
+        "LEAD_SCORING_RAW_DIR": str(raw),
+    }
+    dbt_paths = ["--target-path", str(work / "target"), "--log-path", str(work / "logs")]
+    cli = str(BIN / "lead-scoring")
+    load_before = os.getloadavg()[0]
+    print(f"[{scale}] generate {leads:,} leads", flush=True)
+    gen_step = run_step(
+        [cli, "generate", "--leads", str(leads), "--events-per-lead", str(EVENTS_PER_LEAD),
+         "--seed", str(SEED), "--out", str(raw), "--truth-dir", str(truth)],
+        log=work / "generate.log",
+    )  # fmt: skip
+    counts = _row_counts(raw)
+    print(f"[{scale}] dbt build --full-refresh", flush=True)
+    full = run_step(
+        [str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths], env=dbt_env, log=work / "full_build.log"
+    )
+    print(f"[{scale}] single query", flush=True)
+    sql_file = work / "single_query.sql"
+    single_parquet = work / "single_query.parquet"
+    sql_file.write_text(single_query_sql(raw))
+    single = run_step(
+        [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(single_parquet)],
+        log=work / "single_query.log",
+    )
+    agreement = compare_with_mart(single_parquet, warehouse)
+    print(f"[{scale}] append a day", flush=True)
+    append = run_step(
+        [cli, "generate", "--append-day", "--out", str(raw), "--seed", str(SEED)], log=work / "append.log"
+    )
+    print(f"[{scale}] dbt build (incremental)", flush=True)
+    incremental = run_step([str(BIN / "dbt"), "build", *dbt_paths], env=dbt_env, log=work / "incremental.log")
+    # the incremental build's marts against the single query over the appended data (untimed check)
+    after_parquet = work / "single_query_after_append.parquet"
+    run_step(
+        [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(after_parquet)],
+        log=work / "single_query_2.log",
+    )
+    agreement_after = compare_with_mart(after_parquet, warehouse)
+    steps = {"generate": gen_step, "full_build": full, "single_query": single, "append": append,
+             "incremental": incremental}  # fmt: skip
+    return {
+        "scale": scale,
+        "leads": leads,
+        "events": counts["events"],
+        "generate_s": round(gen_step.seconds, 1),
+        "full_build_s": round(full.seconds, 1),
+        "incremental_s": round(incremental.seconds, 1),
+        "single_query_s": round(single.seconds, 1),
+        "peak_rss_mb": round(max(s.peak_rss_mb for s in steps.values())),
+        "append_day_s": round(append.seconds, 1),
+        "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "measured_machine": machine(),
+        # other work on the machine inflates every time: 1-minute load average before and after
+        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "step_peak_rss_mb": {name: round(s.peak_rss_mb) for name, s in steps.items()},
+        "crm_lead_rows": counts["crm_leads"],
+        "full_build_includes": FULL_BUILD_INCLUDES,
+        "incremental_includes": INCREMENTAL_INCLUDES,
+        "single_query_agreement": agreement,
+        "single_query_agreement_after_incremental": agreement_after,
+    }
+
+
+_SINGLE_RUNNER = """
+import sys, duckdb
+sql = open(sys.argv[1]).read().rstrip().rstrip(';')
+con = duckdb.connect()
+con.execute(f"copy ({sql}) to '{sys.argv[2]}' (format parquet)")
+print(con.execute(f"select count(*) from read_parquet('{sys.argv[2]}')").fetchone()[0], 'rows')
+"""
+
+
+def _row_counts(raw: Path) -> dict[str, int]:
+    def rows(entity: str) -> int:
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in raw.glob(f"{entity}*.parquet"))
+
+    return {
+        "events": sum(rows(e) for e in ("web_events", "email_events", "crm_activities")),
+        "crm_leads": rows("crm_leads"),
+    }
+
+
+def print_table(entries: list[dict]) -> None:
+    """The measured figures and the issue's targets."""
+    header = (
+        f"{'scale':<6}{'leads':>10}{'events':>12}{'generate':>10}{'full build':>12}{'incremental':>13}"
+        f"{'single query':>14}{'peak RSS':>10}{'agree':>8}"
+    )
+    print(header)
+    for e in entries:
+        agree = e.get("single_query_agreement", {}).get("total_within_0_01_share")
+        print(
+            f"{e['scale']:<6}{e['leads']:>10,}{e['events']:>12,}{e['generate_s']:>9.1f}s{e['full_build_s']:>11.1f}s"
+            f"{e['incremental_s']:>12.1f}s{e['single_query_s']:>13.1f}s{e['peak_rss_mb'] / 1024:>8.2f}GB"
+            f"{'' if agree is None else f'{100 * agree:.1f}%':>8}"
+        )
+    print(f"full build = {FULL_BUILD_INCLUDES}")
+    print(f"incremental = {INCREMENTAL_INCLUDES}")
+    print(
+        "agree = share of (lead, model) rows of fct_lead_scores whose total_score the single query "
+        "matches within 0.01"
+    )
+    for e in entries:
+        full, single, inc = e["full_build_s"], e["single_query_s"], e["incremental_s"]
+        print(
+            f"targets {e['scale']}: full build <= 1.5 x single query + 5 s: "
+            f"{full:.1f} <= {1.5 * single + 5:.1f} "
+            f"{'met' if full <= 1.5 * single + 5 else 'NOT met'}; incremental <= 5 % of full: "
+            f"{100 * inc / full:.1f} % {'met' if inc <= 0.05 * full else 'NOT met'}; peak <= 6 GB: "
+            f"{'met' if e['peak_rss_mb'] <= 6 * 1024 else 'NOT met'}"
+            + (
+                f"; S with all tests <= 30 s: {'met' if full <= 30 else 'NOT met'}"
+                if e["scale"] == "S"
+                else ""
+            )
+        )
+
+
+def main() -> int:
+    wanted = [s.strip().upper() for s in os.environ.get("BENCH_SCALES", "S,M,L").split(",") if s.strip()]
+    unknown = [s for s in wanted if s not in SCALES and s not in DEV_SCALES]
+    if unknown:
+        raise SystemExit(f"BENCH_SCALES: unknown scale(s) {unknown}; use S, M, L")
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    measured = {e["scale"]: e for e in previous.get("scales", [])}
+    for scale in wanted:
+        measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale])
+    entries = [measured[s] for s in (*DEV_SCALES, *SCALES) if s in measured]
+    result = {
+        "machine": machine(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "scales": entries,
+        "note": f"measured in this run: {', '.join(wanted)}; not measured (absent): "
+        + (", ".join(s for s in SCALES if s not in measured) or "none"),
+    }
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print_table(entries)
+    print(f"wrote {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
