@@ -11,6 +11,7 @@ from lead_scoring import (
     expectations,
     generate,
     postgres,
+    predictive_evaluation,
     publish,
     raw_files,
     summary,
@@ -62,6 +63,12 @@ COMMANDS: list[Command] = [
         "print where the marts are and the tiers per scoring model",
         summary.add_arguments,
         summary.run,
+    ),
+    (
+        "evaluate",
+        "print how every scoring model ranked the evaluation holdout (marts.rpt_scoring_model_evaluation)",
+        predictive_evaluation.add_arguments,
+        predictive_evaluation.run,
     ),
     (
         "mart-hash",

@@ -15,6 +15,8 @@ and the expected calibration error of the predicted probabilities (10 equal-coun
 
 from __future__ import annotations
 
+import argparse
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -77,3 +79,86 @@ def evaluate(database: Path, truth_file: Path) -> PredictiveEvaluation:
         mean_predicted=float(probability.mean()),
         conversion_rate=float(outcome.mean()),
     )
+
+
+def holdout_against_truth(database: Path, truth_file: Path | None = None) -> pd.DataFrame:
+    """marts.rpt_scoring_model_evaluation, plus (given a truth file) the true probability's AUC per model.
+
+    The evaluation's holdout (intermediate.int_evaluation_scores, backtest cohort 0) holds, per model,
+    the leads it judged. With generated data the truth file's `true_conversion_probability` on those
+    same leads is the best ranking lead-level information allows; `auc_share_of_best` is the model's
+    ROC AUC over it. The true probability is the generator's lifetime conversion probability: it knows
+    the lead's hidden intent but not when the buying window opens, so a model that reads the timing
+    signals (recent activity bursts) can rank a 90-day window better than it.
+    """
+    with duckdb.connect(str(database), read_only=True) as connection:
+        report = connection.execute(
+            "select * from marts.rpt_scoring_model_evaluation order by model_kind desc, scoring_model_id"
+        ).df()
+        judged = connection.execute(
+            "select scoring_model_id, lead_id, has_converted from intermediate.int_evaluation_scores "
+            "where backtest_cohort_number = 0"
+        ).df()
+    if truth_file is None:
+        return report
+    truth = pd.read_parquet(truth_file, columns=["lead_id", "true_conversion_probability"])
+    best = {}
+    for model_id, leads in judged.groupby("scoring_model_id"):
+        leads = leads.merge(truth, on="lead_id", how="inner")
+        outcome = leads["has_converted"].astype(bool)
+        best[model_id] = (
+            float(roc_auc_score(outcome, leads["true_conversion_probability"]))
+            if 0 < outcome.sum() < len(outcome)
+            else float("nan")
+        )
+    report["true_probability_auc"] = report["scoring_model_id"].map(best)
+    report["auc_share_of_best"] = report["roc_auc"] / report["true_probability_auc"]
+    return report
+
+
+COLUMNS = {
+    "scoring_model_id": "model",
+    "is_active": "active",
+    "lead_count": "leads",
+    "conversion_count": "conv",
+    "roc_auc": "ROC AUC",
+    "pr_auc": "PR AUC",
+    "top_decile_lift": "top-10% lift",
+    "mql_conversion_rate": "MQL conv",
+    "mql_conversion_share": "conv caught",
+    "expected_calibration_error": "ECE",
+    "true_probability_auc": "best AUC",
+    "auc_share_of_best": "x best",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--warehouse",
+        type=Path,
+        default=Path(os.environ.get("LEAD_SCORING_DUCKDB_PATH", "warehouse/lead_scoring.duckdb")),
+        help="the published DuckDB file (default: LEAD_SCORING_DUCKDB_PATH or warehouse/lead_scoring.duckdb)",
+    )
+    parser.add_argument(
+        "--truth",
+        type=Path,
+        default=None,
+        help="generated data only: data/truth/lead_truth.parquet, to add the best possible AUC per model",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    report = holdout_against_truth(args.warehouse, args.truth)
+    if report.empty:
+        print(f"{args.warehouse}: marts.rpt_scoring_model_evaluation is empty")
+        return 1
+    first = report.iloc[0]
+    evaluated, window_end = str(first["evaluation_date"])[:10], str(first["label_window_end_date"])[:10]
+    if first["holdout_method"] == "out_of_time":
+        method = f"out of time: leads open on {evaluated}, judged on opportunities opened up to {window_end}"
+    else:
+        method = f"seeded random split of the leads (the data have no dates), scored as of {evaluated}"
+    print(f"Evaluation holdout: {method}")
+    shown = report[[c for c in COLUMNS if c in report.columns]].rename(columns=COLUMNS)
+    print(shown.to_string(index=False, float_format=lambda v: f"{v:.3f}", na_rep="-"))
+    return 0

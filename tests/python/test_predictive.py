@@ -22,10 +22,11 @@ import pandas as pd
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from sklearn.metrics import average_precision_score, roc_auc_score
 
 from conftest import PROJECT_ROOT, run_dbt
 from lead_scoring.generate import generate
-from lead_scoring.predictive_evaluation import evaluate
+from lead_scoring.predictive_evaluation import evaluate, holdout_against_truth
 
 LEADS = 2_000
 LABEL_WINDOW_DAYS = 90
@@ -60,7 +61,16 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
     database = work / "warehouse.duckdb"
     dbt(database, raw_dir, "seed")
-    dbt(database, raw_dir, "run", "--select", "+fct_lead_conversion_predictions", "+fct_lead_scores")
+    dbt(
+        database,
+        raw_dir,
+        "run",
+        "--select",
+        "+fct_lead_conversion_predictions",
+        "+fct_lead_scores",
+        "+fct_lead_score_points",
+        "+path:models/marts/evaluation",
+    )
     first = read(database, "select * from marts.fct_lead_conversion_predictions order by lead_id")
     dbt(database, raw_dir, "run", "--select", "int_lead_conversions_predicted+")
     second = read(database, "select * from marts.fct_lead_conversion_predictions order by lead_id")
@@ -81,8 +91,13 @@ def test_two_runs_give_identical_predictions(project: dict) -> None:
 
 def test_features_at_the_training_cutoffs_ignore_later_data(project: dict) -> None:
     database, work = project["database"], project["work"]
-    dates = read(database, "select feature_date_role, feature_date from intermediate.int_prediction_dates")
+    dates = read(
+        database,
+        "select feature_date_role, feature_date from intermediate.int_prediction_dates "
+        "where prediction_run = 'current'",
+    )
     training_dates = dates.loc[dates["feature_date_role"] == "training", "feature_date"]
+    scoring_date = pd.Timestamp(dates.loc[dates["feature_date_role"] == "scoring", "feature_date"].iloc[0])
     assert len(training_dates) >= 2
     latest_cutoff = pd.Timestamp(training_dates.max())
     # Everything from the day after the latest cutoff on: events removed, attribute updates altered.
@@ -106,9 +121,10 @@ def test_features_at_the_training_cutoffs_ignore_later_data(project: dict) -> No
     project["dbt"](altered_database, altered_dir, "seed")
     project["dbt"](altered_database, altered_dir, "run", "--select", "+int_lead_features_as_of")
 
+    # Every date before the scoring date: the current run's training cutoffs and the holdout run's dates.
     query = (
-        "select * from intermediate.int_lead_features_as_of where feature_date_role = 'training' "
-        "order by feature_date, lead_id"
+        "select * from intermediate.int_lead_features_as_of "
+        f"where feature_date <= date '{latest_cutoff.date()}' order by feature_date, lead_id"
     )
     original, altered = read(database, query), read(altered_database, query)
     assert len(original) > LEADS // 2
@@ -116,7 +132,7 @@ def test_features_at_the_training_cutoffs_ignore_later_data(project: dict) -> No
     # ... while the scoring date does see the change (the test can fail).
     scoring = (
         "select * from intermediate.int_lead_features_as_of "
-        "where feature_date_role = 'scoring' order by lead_id"
+        f"where feature_date = date '{scoring_date.date()}' order by lead_id"
     )
     assert not read(database, scoring).equals(read(altered_database, scoring))
 
@@ -136,3 +152,100 @@ def test_predictions_are_calibrated_and_beat_the_rules(project: dict) -> None:
     assert result.expected_calibration_error <= 0.05
     assert result.predicted_auc >= 0.8 * result.true_probability_auc
     assert result.predicted_auc > result.rule_score_auc
+
+
+# ---- evaluation reports (models/marts/evaluation) on the same build ----
+
+
+def test_evaluation_metrics_equal_sklearn(project: dict) -> None:
+    """ROC AUC (mid-ranks) and PR AUC (average precision) computed in SQL equal scikit-learn's."""
+    scores = read(project["database"], "select * from intermediate.int_evaluation_scores")
+    metrics = read(project["database"], "select * from intermediate.int_evaluation_metrics")
+    assert set(metrics["scoring_model_id"]) >= {"default", "predictive"}
+    checked = 0
+    for row in metrics.itertuples():
+        judged = scores[
+            (scores["evaluation_date"] == row.evaluation_date)
+            & (scores["scoring_model_id"] == row.scoring_model_id)
+        ]
+        assert len(judged) == row.lead_count
+        outcome = judged["has_converted"].astype(bool)
+        assert outcome.sum() == row.conversion_count
+        if 0 < outcome.sum() < len(outcome):
+            assert row.roc_auc == pytest.approx(roc_auc_score(outcome, judged["score"]), abs=1e-9)
+            assert row.pr_auc == pytest.approx(average_precision_score(outcome, judged["score"]), abs=1e-9)
+            checked += 1
+    assert checked >= 5  # default, enterprise and candidates over several cohorts, and predictive
+
+
+def test_evaluation_is_out_of_time(project: dict) -> None:
+    """Judged leads were open on the evaluation date; the outcome is the window after it; the predictive
+    holdout run learned only from outcomes known on that date."""
+    database = project["database"]
+    scores = read(database, "select * from intermediate.int_evaluation_scores")
+    conversions = read(
+        database,
+        "select lead_id, cast(first_converted_at as date) as day from intermediate.int_lead_conversions",
+    )
+    judged = scores.merge(conversions, on="lead_id", how="left")
+    converted_day = pd.to_datetime(judged["day"])
+    evaluation_day = pd.to_datetime(judged["evaluation_date"])
+    assert not (converted_day <= evaluation_day).any()
+    in_window = (converted_day > evaluation_day) & (
+        converted_day <= pd.to_datetime(judged["label_window_end_date"])
+    )
+    assert (judged["has_converted"].astype(bool) == in_window).all()
+    assert judged["has_converted"].sum() >= 20
+
+    holdout = read(
+        database,
+        "select distinct feature_date, training_cutoff_date, label_window_days "
+        "from intermediate.int_lead_conversions_predicted where prediction_run = 'holdout'",
+    )
+    assert len(holdout) == 1
+    evaluation_date = pd.Timestamp(holdout["feature_date"].iloc[0])
+    latest_label_day = pd.Timestamp(holdout["training_cutoff_date"].iloc[0]) + pd.Timedelta(
+        days=int(holdout["label_window_days"].iloc[0])
+    )
+    assert latest_label_day <= evaluation_date
+    cohort_0 = scores[scores["backtest_cohort_number"] == 0]
+    assert (pd.to_datetime(cohort_0["evaluation_date"]) == evaluation_date).all()
+
+
+def test_candidate_weight_sets_are_evaluated_but_never_published(project: dict) -> None:
+    seeds = pd.read_csv(PROJECT_ROOT / "seeds" / "scoring_models.csv")
+    candidates = set(seeds.loc[~seeds["is_active"].astype(bool), "scoring_model_id"])
+    active = set(seeds.loc[seeds["is_active"].astype(bool), "scoring_model_id"])
+    assert candidates, "the repository ships a candidate weight set (is_active = false) to compare"
+    database = project["database"]
+    evaluated = set(
+        read(database, "select scoring_model_id from marts.rpt_scoring_model_evaluation")["scoring_model_id"]
+    )
+    assert evaluated == active | candidates | {"predictive"}
+    backtest = read(database, "select scoring_model_id, cohort_number from marts.rpt_scoring_model_backtest")
+    assert backtest.groupby("scoring_model_id")["cohort_number"].nunique().loc[sorted(candidates)].min() >= 2
+    for mart in ("fct_lead_scores", "fct_lead_score_points"):
+        published = set(
+            read(database, f"select distinct scoring_model_id from marts.{mart}")["scoring_model_id"]
+        )
+        assert published == active, mart
+
+
+def test_deciles_and_calibration_add_up(project: dict) -> None:
+    database = project["database"]
+    evaluation = read(database, "select * from marts.rpt_scoring_model_evaluation").set_index(
+        "scoring_model_id"
+    )
+    deciles = read(database, "select * from marts.rpt_scoring_model_deciles")
+    for model_id, rows in deciles.groupby("scoring_model_id"):
+        rows = rows.sort_values("decile")
+        assert rows["lead_count"].sum() == evaluation.at[model_id, "lead_count"]
+        assert rows["conversion_count"].sum() == evaluation.at[model_id, "conversion_count"]
+        assert rows["cumulative_lead_share"].iloc[-1] == pytest.approx(1.0)
+        assert rows["max_score"].is_monotonic_decreasing
+    predictive = evaluation.loc["predictive"]
+    assert predictive["expected_calibration_error"] <= 0.05
+    assert pd.isna(evaluation.loc["default", "expected_calibration_error"])  # points are not probabilities
+    report = holdout_against_truth(database, project["truth_file"]).set_index("scoring_model_id")
+    print(report[["lead_count", "conversion_count", "roc_auc", "true_probability_auc"]])
+    assert report.loc["predictive", "roc_auc"] > report.loc["default", "roc_auc"]

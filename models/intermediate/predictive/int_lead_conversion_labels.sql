@@ -1,4 +1,4 @@
--- One row per canonical lead and feature date (int_prediction_dates) at which the lead existed:
+-- One row per prediction run, canonical lead and feature date (int_prediction_dates) at which the lead existed:
 -- whether it had already converted by the end of the feature date, and whether it converted in the
 -- label window, the `prediction_label_window_days` days after it (the window starts the day after
 -- the feature date, so no outcome overlaps the features). Training rows: leads at the training
@@ -19,6 +19,7 @@ conversions as (
 
 lead_dates as (
     select
+        prediction_dates.prediction_run,
         leads.lead_id,
         prediction_dates.feature_date_role,
         prediction_dates.feature_date,
@@ -27,7 +28,9 @@ lead_dates as (
         {{ add_days('prediction_dates.feature_date', var('prediction_label_window_days') | int) }}
             as label_window_end_date,
         cast(conversions.first_converted_at as date) as converted_date,
-        coalesce(cast(leads.deleted_at as date) <= prediction_dates.feature_date, false) as is_deleted_at_feature_date
+        coalesce(cast(leads.deleted_at as date) <= prediction_dates.feature_date, false) as is_deleted_at_feature_date,
+        {{ is_in_random_holdout('leads.lead_id', var('evaluation_random_seed'), var('evaluation_holdout_percent')) }}
+            as is_random_holdout
     from leads
     inner join prediction_dates
         on cast(leads.created_at as date) <= prediction_dates.feature_date
@@ -38,6 +41,7 @@ lead_dates as (
 
 final as (
     select
+        prediction_run,
         lead_id,
         feature_date_role,
         feature_date,
@@ -45,6 +49,7 @@ final as (
         label_window_end_date,
         converted_date,
         is_deleted_at_feature_date,
+        is_random_holdout,
         coalesce(converted_date <= feature_date, false) as is_converted_at_feature_date,
         coalesce(converted_date >= label_window_start_date and converted_date <= label_window_end_date, false)
             as has_converted_in_label_window,

@@ -1,4 +1,4 @@
-"""One row per canonical lead: the calibrated probability that it converts in the label window.
+"""One row per prediction run and canonical lead: the calibrated chance of converting in the label window.
 
 A dbt Python model (runs in-process on DuckDB; disabled on PostgreSQL and Spark in dbt_project.yml).
 It only trains and predicts: features come from int_lead_features_as_of (SQL, point in time), labels
@@ -15,6 +15,9 @@ from the predictive_features seed.
 * Reasons: the three features that move the lead's log-odds most against the average training lead:
   coefficient x (standardised value - its mean) for logistic regression; for gradient boosting the
   change in log-odds when the feature is set to the training median / most frequent value.
+* Runs (int_prediction_dates): `current` trains on the outcomes known at the as-of date and scores
+  every lead as of it (the published fct_lead_conversion_predictions); `holdout` does the same as of
+  the evaluation date, one label window earlier, for the out-of-time evaluation (no reasons).
 * Deterministic: rows sorted by lead_id, fixed seeds, no wall clock (dates come from the data).
 """
 
@@ -242,17 +245,45 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
             f"predictive_features names columns int_lead_features_as_of does not have: {missing}"
         )
     labels = dbt.ref("int_lead_conversion_labels").df()
-
-    rows = features.merge(
-        labels, on=["lead_id", "feature_date_role", "feature_date"], how="inner", validate="1:1"
+    rows = labels.merge(features, on=["lead_id", "feature_date"], how="inner", validate="m:1")
+    rows = rows.sort_values(["prediction_run", "feature_date", "lead_id"]).reset_index(drop=True)
+    if dbt.config.get("evaluation_holdout") == "random_split":
+        # Data without dates: learn "converted at all" from the leads outside a seeded random split
+        # (the evaluation's holdout), as of the as-of date; score every lead (run current) and
+        # repeat the holdout leads' scores as run holdout.
+        current = rows[(rows["prediction_run"] == "current") & (rows["feature_date_role"] == "scoring")]
+        current = current.reset_index(drop=True)
+        in_holdout = current["is_random_holdout"].astype(bool)
+        training = current[~in_holdout & ~current["is_deleted_at_feature_date"].astype(bool)]
+        training = training.reset_index(drop=True)
+        y = training["is_converted_at_feature_date"].astype(bool).to_numpy()
+        scored = _predict(training, y, current, "current", algorithm, catalogue)
+        holdout = scored[in_holdout.to_numpy()].assign(prediction_run="holdout")
+        runs = [scored, holdout]
+    else:
+        runs = []
+        for run, run_rows in rows.groupby("prediction_run", sort=True):
+            training = run_rows[run_rows["is_training_row"].astype(bool)].reset_index(drop=True)
+            scoring = run_rows[run_rows["feature_date_role"] == "scoring"].reset_index(drop=True)
+            y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+            runs.append(_predict(training, y, scoring, run, algorithm, catalogue))
+    return (
+        pd.concat(runs, ignore_index=True).sort_values(["prediction_run", "lead_id"]).reset_index(drop=True)
     )
-    rows = rows.sort_values(["feature_date", "lead_id"]).reset_index(drop=True)
-    training = rows[rows["is_training_row"].astype(bool)].reset_index(drop=True)
-    scoring = rows[rows["feature_date_role"] == "scoring"].reset_index(drop=True)
-    y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+
+
+def _predict(
+    training: pd.DataFrame,
+    y: np.ndarray,
+    scoring: pd.DataFrame,
+    run: str,
+    algorithm: str,
+    catalogue: pd.DataFrame,
+) -> pd.DataFrame:
+    """Train on `training` rows with labels `y`, score `scoring`; reasons for the published run only."""
     if y.sum() < CALIBRATION_FOLDS * 2 or (~y).sum() < CALIBRATION_FOLDS * 2:
         raise ValueError(
-            f"Too few training rows to train the predictive model: {y.sum()} conversions and "
+            f"Too few training rows to train the predictive model ({run} run): {y.sum()} conversions and "
             f"{(~y).sum()} non-conversions in the label window after {training['feature_date'].min()}"
         )
 
@@ -273,17 +304,23 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     calibrated.fit(x_train, y)
     probability = calibrated.predict_proba(x_score)[:, 1]
 
-    fitted = calibrated.calibrated_classifiers_[0].estimator
-    if algorithm == "logistic_regression":
-        contributions = _linear_contributions(fitted, x_train, x_score)
+    if run == "current":
+        fitted = calibrated.calibrated_classifiers_[0].estimator
+        if algorithm == "logistic_regression":
+            contributions = _linear_contributions(fitted, x_train, x_score)
+        else:
+            kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+            contributions = _perturbation_contributions(fitted, x_train, x_score, kinds)
+        reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
     else:
-        kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
-        contributions = _perturbation_contributions(fitted, x_train, x_score, kinds)
-    reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
+        reasons = pd.DataFrame(
+            index=x_score.index, columns=["reason_1", "reason_2", "reason_3"], dtype=object
+        )
 
     training_leads = set(training["lead_id"])
     return pd.DataFrame(
         {
+            "prediction_run": run,
             "lead_id": scoring["lead_id"],
             "conversion_probability": probability.astype(float),
             "is_training_row": scoring["lead_id"].isin(training_leads),

@@ -20,7 +20,12 @@
 with
 
 labels as (
-    select * from {{ ref('int_lead_conversion_labels') }}
+    -- Both prediction runs read some dates (the holdout's scoring date is a training cutoff of the
+    -- current run): features are computed once per lead and date.
+    select distinct
+        lead_id,
+        feature_date
+    from {{ ref('int_lead_conversion_labels') }}
 ),
 
 attribute_versions as (
@@ -165,7 +170,6 @@ disqualifications as (
 final as (
     select
         labels.lead_id,
-        labels.feature_date_role,
         labels.feature_date,
         {% for attribute in categorical_attributes -%}
             attributes_as_of.{{ attribute }},

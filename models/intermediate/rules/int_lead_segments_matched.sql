@@ -1,6 +1,7 @@
--- One row per canonical lead, active scoring model and period in which the lead belongs to the
--- model's segment (valid_to_date exclusive, null = still). A model without a segment filter
--- takes every lead from its creation.
+-- One row per canonical lead, scoring model and period in which the lead belongs to the model's
+-- segment (valid_to_date exclusive, null = still). A model without a segment filter takes every
+-- lead from its creation. Candidate models (is_active = false) are matched too: they are scored
+-- for the evaluation reports only.
 with
 
 scoring_models as (
@@ -20,12 +21,12 @@ unfiltered_models as (
         leads.lead_id,
         scoring_models.scoring_model_id,
         cast(leads.created_at as date) as valid_from_date,
-        cast(null as date) as valid_to_date
+        cast(null as date) as valid_to_date,
+        scoring_models.is_active
     from leads
     cross join scoring_models
     where
         not leads.is_duplicate
-        and scoring_models.is_active
         and scoring_models.segment_attribute is null
 ),
 
@@ -34,13 +35,13 @@ filtered_models as (
         attribute_versions.lead_id,
         scoring_models.scoring_model_id,
         attribute_versions.valid_from_date,
-        attribute_versions.valid_to_date
+        attribute_versions.valid_to_date,
+        scoring_models.is_active
     from scoring_models
     inner join attribute_versions
         on lower(trim(scoring_models.segment_attribute)) = attribute_versions.attribute_name
     where
-        scoring_models.is_active
-        and {{ rule_condition(
+        {{ rule_condition(
             'scoring_models.segment_operator',
             'attribute_versions.attribute_value',
             'scoring_models.segment_value',

@@ -40,6 +40,9 @@ scores as (
     select
         population.as_of_date,
         population.is_current,
+        population.is_history_checkpoint,
+        population.is_backtest_date,
+        population.is_active_model,
         population.lead_id,
         population.scoring_model_id,
         coalesce(component_scores.fit_score, 0.0) as fit_score,
@@ -109,6 +112,9 @@ final as (
     select
         scores.as_of_date,
         scores.is_current,
+        scores.is_history_checkpoint,
+        scores.is_backtest_date,
+        scores.is_active_model,
         scores.lead_id,
         scores.scoring_model_id,
         scores.fit_score,

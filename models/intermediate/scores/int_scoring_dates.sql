@@ -2,9 +2,17 @@
 {%- if as_of_date and not modules.re.match('^\d{4}-\d{2}-\d{2}$', as_of_date) -%}
     {{ exceptions.raise_compiler_error("var as_of_date must be a date like 2026-06-30, got '" ~ as_of_date ~ "'") }}
 {%- endif -%}
--- One row per date the leads are scored "as of" (end of that day): the as-of date itself
--- (var `as_of_date`, default the date of the latest event) and `score_history_checkpoints` past
--- checkpoints, `score_history_interval_days` apart, from which MQL history is read.
+{%- set history_interval_days = var('score_history_interval_days') | int -%}
+{%- set label_window_days = var('prediction_label_window_days') | int -%}
+{%- set backtest_interval_days = var('backtest_interval_days') | int -%}
+-- One row per date the leads are scored "as of" (end of that day), with what the date is for:
+-- * the as-of date (var `as_of_date`, default the date of the latest event): the public marts;
+-- * `score_history_checkpoints` past checkpoints, `score_history_interval_days` apart: score
+--   history and MQL hand-off;
+-- * `backtest_cohorts` backtest dates: the evaluation date (the as-of date minus the label window
+--   `prediction_label_window_days`, so the outcome window after it is fully observed) and further
+--   dates `backtest_interval_days` before it (monthly cohorts). Candidate scoring models
+--   (scoring_models.is_active = false) are scored on these dates only.
 with
 
 events as (
@@ -27,16 +35,51 @@ checkpoint_numbers as (
     {% endfor %}
 ),
 
-final as (
+cohort_numbers as (
+    {% for cohort_number in range(var('backtest_cohorts') | int) -%}
+        select {{ cohort_number }} as backtest_cohort_number
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+),
+
+history_dates as (
+    select
+        {{ add_days('as_of.as_of_date', '-1 * checkpoint_numbers.checkpoint_number * ' ~ history_interval_days) }}
+            as as_of_date,
+        checkpoint_numbers.checkpoint_number,
+        cast(null as {{ dbt.type_int() }}) as backtest_cohort_number
+    from as_of
+    cross join checkpoint_numbers
+),
+
+backtest_dates as (
     select
         {{ add_days(
             'as_of.as_of_date',
-            '-1 * checkpoint_numbers.checkpoint_number * ' ~ (var('score_history_interval_days') | int),
+            '-1 * (' ~ label_window_days ~ ' + cohort_numbers.backtest_cohort_number * ' ~ backtest_interval_days ~ ')',
         ) }} as as_of_date,
-        checkpoint_numbers.checkpoint_number,
-        checkpoint_numbers.checkpoint_number = 0 as is_current
+        cast(null as {{ dbt.type_int() }}) as checkpoint_number,
+        cohort_numbers.backtest_cohort_number
     from as_of
-    cross join checkpoint_numbers
+    cross join cohort_numbers
+),
+
+all_dates as (
+    select * from history_dates
+    union all
+    select * from backtest_dates
+),
+
+final as (
+    select
+        as_of_date,
+        min(checkpoint_number) as checkpoint_number,
+        min(backtest_cohort_number) as backtest_cohort_number,
+        coalesce(min(checkpoint_number) = 0, false) as is_current,
+        min(checkpoint_number) is not null as is_history_checkpoint,
+        min(backtest_cohort_number) is not null as is_backtest_date
+    from all_dates
+    group by as_of_date
 )
 
 select * from final

@@ -1,6 +1,9 @@
 -- One row per scoring date, canonical lead and scoring model whose segment holds the lead on that
 -- date: who gets scored. A lead is scored from the day it was created; a deleted lead is not
--- scored from the day it was deleted (it stays in dim_leads with is_deleted).
+-- scored from the day it was deleted (it stays in dim_leads with is_deleted). Active scoring models
+-- are scored on every date; candidate models (is_active = false) on the backtest dates only, and
+-- on the as-of date when the evaluation holdout is a random split (var evaluation_holdout), so
+-- they cost little and never reach the public marts.
 with
 
 scoring_dates as (
@@ -19,8 +22,11 @@ final as (
     select
         scoring_dates.as_of_date,
         scoring_dates.is_current,
+        scoring_dates.is_history_checkpoint,
+        scoring_dates.is_backtest_date,
         segments.lead_id,
-        segments.scoring_model_id
+        segments.scoring_model_id,
+        segments.is_active as is_active_model
     from scoring_dates
     inner join segments
         on
@@ -28,7 +34,15 @@ final as (
             and (segments.valid_to_date is null or scoring_dates.as_of_date < segments.valid_to_date)
     inner join leads
         on segments.lead_id = leads.lead_id
-    where leads.deleted_at is null or cast(leads.deleted_at as date) > scoring_dates.as_of_date
+    where
+        (leads.deleted_at is null or cast(leads.deleted_at as date) > scoring_dates.as_of_date)
+        and (
+            segments.is_active
+            or scoring_dates.is_backtest_date
+            {%- if var('evaluation_holdout') == 'random_split' %}
+                or scoring_dates.is_current
+            {%- endif %}
+        )
 )
 
 select * from final

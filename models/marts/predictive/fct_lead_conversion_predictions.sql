@@ -5,6 +5,7 @@ with
 
 predictions as (
     select * from {{ ref('int_lead_conversions_predicted') }}
+    where prediction_run = 'current'
 ),
 
 final as (

@@ -5,6 +5,7 @@ with
 
 history as (
     select * from {{ ref('int_lead_scores_as_of') }}
+    where is_history_checkpoint and is_active_model
 ),
 
 with_previous as (

@@ -1,4 +1,4 @@
--- One row per scoring checkpoint, lead and scoring model: the scores the leads had at each past
+-- One row per scoring checkpoint, lead and active scoring model: the scores the leads had at each past
 -- checkpoint (var score_history_checkpoints, score_history_interval_days) and at the as-of date.
 with
 
@@ -22,6 +22,7 @@ final as (
         is_sql,
         is_current
     from scores
+    where is_history_checkpoint and is_active_model
 )
 
 select * from final

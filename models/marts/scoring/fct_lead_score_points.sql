@@ -1,4 +1,4 @@
--- One row per lead, scoring model and rule (plus cap and bound adjustments) as of the as-of date:
+-- One row per lead, active scoring model and rule (plus cap and bound adjustments) as of the as-of date:
 -- the points ledger behind fct_lead_scores. Per lead and model, counted_points sum to fit_score
 -- and engagement_score by component, and weighted_points sum to total_score.
 with
@@ -9,6 +9,10 @@ ledger as (
 
 scoring_dates as (
     select * from {{ ref('int_scoring_dates') }}
+),
+
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
 ),
 
 final as (
@@ -34,7 +38,9 @@ final as (
     from ledger
     inner join scoring_dates
         on ledger.as_of_date = scoring_dates.as_of_date
-    where scoring_dates.is_current
+    inner join scoring_models
+        on ledger.scoring_model_id = scoring_models.scoring_model_id
+    where scoring_dates.is_current and scoring_models.is_active
 )
 
 select * from final

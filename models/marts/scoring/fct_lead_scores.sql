@@ -1,4 +1,5 @@
--- One row per lead per scoring model, scored as of the as-of date: the public score mart.
+-- One row per lead per active scoring model, scored as of the as-of date: the public score mart.
+-- Candidate models (scoring_models.is_active = false) are left to the evaluation reports.
 with
 
 scores as (
@@ -15,7 +16,7 @@ scoring_dates as (
 
 current_scores as (
     select * from scores
-    where is_current
+    where is_current and is_active_model
 ),
 
 reason_candidates as (
@@ -36,6 +37,10 @@ reason_candidates as (
     from ledger
     inner join scoring_dates
         on ledger.as_of_date = scoring_dates.as_of_date
+    inner join current_scores
+        on
+            ledger.lead_id = current_scores.lead_id
+            and ledger.scoring_model_id = current_scores.scoring_model_id
     where
         scoring_dates.is_current
         and ledger.rule_type in ('fit', 'engagement', 'inactivity')
