@@ -130,7 +130,7 @@ def _event_features() -> tuple[EventFeature, ...]:
     )
     features = []
     for name, event_type, label, condition in kinds:
-        for window in (30, 180):
+        for window in (7, 30, 90, 180):
             prop = condition or (None, None, None)
             features.append(
                 EventFeature(f"{name}_{window}d", event_type, window, label, prop[0], prop[1], prop[2])
@@ -1241,29 +1241,35 @@ def write_seeds(seeds_dir: Path, model_id: str, rows: dict[str, list[dict[str, s
 # ---------------------------------------------------------------------------------------------------
 # Evaluation helper: out-of-time holdout AUC of the scored models against the generator's truth
 # ---------------------------------------------------------------------------------------------------
-def holdout_auc(database: Path, truth_file: Path, model_ids: Sequence[str]) -> dict[str, float | int]:
-    """AUC on the leads scored as of the warehouse's as-of date E that had not converted by E (build
-    with `as_of_date` = E): true probability (the best possible) and each model's total_score."""
+def holdout_auc(
+    database: Path, truth_file: Path, model_ids: Sequence[str], label_window_days: int = LABEL_WINDOW_DAYS
+) -> dict[str, float | int | str]:
+    """Out-of-time holdout AUC against the generator's truth: the leads scored on the evaluation date E
+    (the warehouse's as-of date - label window; candidates are scored there too) that had not converted
+    by E; outcome = `has_converted` in the truth file, i.e. converted after E. AUC of the true
+    probability (the best any lead-level model can rank) and of each model's total_score."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        as_of = warehouse_as_of_date(connection)
+        evaluation_date = warehouse_as_of_date(connection) - timedelta(days=label_window_days)
         scores = connection.execute(
             """
             select scores.lead_id, scores.scoring_model_id, scores.total_score
-            from marts.fct_lead_scores as scores
+            from intermediate.int_lead_scores_as_of as scores
             left join intermediate.int_lead_conversions as conversions
                 on scores.lead_id = conversions.lead_id
-            where conversions.first_converted_at is null or cast(conversions.first_converted_at as date) > ?
+            where
+                scores.as_of_date = ?
+                and coalesce(cast(conversions.first_converted_at as date) > ?, true)
             """,
-            [as_of],
+            [evaluation_date, evaluation_date],
         ).df()
     truth = pd.read_parquet(truth_file, columns=["lead_id", "true_conversion_probability", "has_converted"])
     wide = scores.pivot(index="lead_id", columns="scoring_model_id", values="total_score").reset_index()
     frame = wide.merge(truth, on="lead_id", how="inner")
     outcome = frame["has_converted"].astype(bool).to_numpy()
-    result: dict[str, float | int] = {
-        "as_of_date": as_of.isoformat(),  # type: ignore[dict-item]
+    result: dict[str, float | int | str] = {
+        "evaluation_date": evaluation_date.isoformat(),
         "leads": len(frame),
         "conversions": int(outcome.sum()),
         "true_probability": _auc(outcome, frame["true_conversion_probability"].to_numpy()),

@@ -1,11 +1,11 @@
 """`lead-scoring suggest-weights` on a small real build, and its WoE / IV arithmetic by hand.
 
-One generated data set (2,000 leads) and a copy of the project: a partial dbt run (the marts and
-intermediate models the command reads, no history checkpoints), the command twice into the copy's
-seeds, then the seed checks on the written files (`validate-config`'s dbt step, with the candidate
-switched on so that the checks for active models apply too), and a second run scored as of the
-evaluation date E = as-of date - 90 days, on which the candidate must rank the out-of-time holdout
-(leads not converted at E; outcome from the generator's truth) clearly better than chance.
+One generated data set (2,000 leads) and a copy of the project: a partial dbt run (the models the
+command reads; no history checkpoints, one backtest cohort), the command twice into the copy's
+seeds, then the seed checks on the written files (`validate-config`'s dbt step) and a second run
+that scores the candidate on the evaluation date E = as-of date - 90 days, where it must rank the
+out-of-time holdout (leads not converted at E; outcome from the generator's truth) clearly better
+than chance.
 
 About 2 minutes on 2 shared cores (three dbt invocations on a copied project, the fit twice).
 """
@@ -111,15 +111,15 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
         "LEAD_SCORING_DUCKDB_PATH": str(work / "published" / database.name),
     }
 
-    def dbt(*args: str, as_of: str | None = None) -> None:
-        variables = "{score_history_checkpoints: 0" + (f", as_of_date: '{as_of}'" if as_of else "") + "}"
+    def dbt(*args: str) -> None:
+        variables = "{score_history_checkpoints: 0, backtest_cohorts: 1}"
         result = run_dbt(
             project, [*args, "--target-path", str(work / "target"), "--vars", variables], env=env
         )
         assert result.returncode == 0, result.stdout[-4000:]
 
     dbt("seed")
-    dbt("run", "--select", "+fct_lead_scores", "+dim_leads")
+    dbt("run", "--select", "+int_lead_scores_as_of", "+int_lead_conversions", "+dim_leads")
     seeds = project / "seeds"
     original = {name: _non_model_lines(PROJECT_ROOT / "seeds" / name) for name in SEED_COLUMNS}
     arguments = ["suggest-weights", "--database", str(database), "--seeds-dir", str(seeds)]
@@ -166,33 +166,16 @@ def test_candidate_is_written_inactive_with_rules_and_thresholds(built: dict) ->
 
 @pytest.fixture(scope="module")
 def validated_and_scored(built: dict) -> dict:
-    project = built["project"]
-    path = project / "seeds" / "scoring_models.csv"
-    text = path.read_text()
-    lines = [
-        line.replace(",false,0\n", ",true,0\n") if line.startswith(f"{MODEL_ID},") else line
-        for line in text.splitlines(keepends=True)
-    ]
-    path.write_text("".join(lines))
+    # validate-config's dbt step on the files as written, then score the candidate on the evaluation
+    # date (candidates are scored on the backtest dates only; one cohort here)
     validation = run_dbt(
-        project, [*VALIDATE, "--target-path", str(built["work"] / "target")], env=built["env"]
+        built["project"], [*VALIDATE, "--target-path", str(built["work"] / "target")], env=built["env"]
     )
-    with duckdb_connection(built["database"]) as connection:
-        as_of = connection.execute(
-            "select as_of_date from intermediate.int_scoring_dates where is_current"
-        ).fetchone()[0]
-    evaluation_date = (as_of - timedelta(days=90)).isoformat()
-    built["dbt"]("run", "--select", "+fct_lead_scores", as_of=evaluation_date)
+    built["dbt"]("run", "--select", "+int_lead_scores_as_of", "+int_lead_conversions")
     return {
         "validation": validation,
         "auc": holdout_auc(built["database"], built["truth_file"], ["default", MODEL_ID]),
     }
-
-
-def duckdb_connection(database: Path):
-    import duckdb
-
-    return duckdb.connect(str(database), read_only=True)
 
 
 def test_written_files_pass_the_configuration_checks(validated_and_scored: dict) -> None:
