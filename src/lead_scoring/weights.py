@@ -574,8 +574,12 @@ def numeric_feature(
     )
 
 
-def count_feature(frame: pd.DataFrame, event: EventFeature, label: pd.Series, min_positives: int) -> Feature:
-    """Bins {0}, then up to four bins of positive counts (quantiles), merged until monotone and supported."""
+def count_feature(
+    frame: pd.DataFrame, event: EventFeature, label: pd.Series, min_positives: int, min_rows: int
+) -> Feature:
+    """Bins {0}, then up to four bins of positive counts (quantiles), merged until monotone and supported
+    (at least `min_positives` converters, or `min_rows` leads, per bin; a feature with fewer than
+    `min_rows` leads having the event keeps one bin and drops out)."""
     counts = frame[event.feature_id].astype(int)
     positive = counts[counts > 0]
     candidate_lows = [0, 1]
@@ -594,6 +598,13 @@ def count_feature(frame: pd.DataFrame, event: EventFeature, label: pd.Series, mi
         rows_nonzero = [int((index == i).sum()) for i in range(1, len(lows))]
         starts = _merge_small([[low] for low in lows[1:]], positives_nonzero, rows_nonzero, min_positives)
         lows = [0] + [lows[1 + start] for start in starts]
+        index = np.searchsorted(np.array(lows), counts.to_numpy(), side="right") - 1
+        rows_nonzero = [int((index == i).sum()) for i in range(1, len(lows))]
+        starts = _merge_small([[low] for low in lows[1:]], rows_nonzero, rows_nonzero, min_rows)
+        lows = [0] + [lows[1 + start] for start in starts]
+        if int((counts > 0).sum()) < min_rows:
+            lows = [0]
+    if len(lows) > 1:
         index = np.searchsorted(np.array(lows), counts.to_numpy(), side="right") - 1
         encoded = pd.Series([f"n{lows[i]}" for i in index], index=counts.index)
         # monotone in the direction of "any such event" vs none
@@ -864,7 +875,7 @@ def build_scorecard(
     for name in NUMERIC_ATTRIBUTES:
         candidates.append(numeric_feature(frame, name, label, 6, min_pos))
     for event in EVENT_FEATURES:
-        candidates.append(count_feature(frame, event, label, min_pos))
+        candidates.append(count_feature(frame, event, label, min_pos, min_rows))
     candidates.append(recency_feature(frame, label, min_pos))
     for feature in candidates:
         attach_woe(feature, label)
@@ -928,7 +939,7 @@ def _bands(values: np.ndarray, cuts: Sequence[tuple[str, float]]) -> list[tuple[
         bands.append((band, value, float(np.mean(values >= value))))
         previous = value
     lowest = "D" if cuts[0][0] == "A" else "3"
-    bands.append((lowest, 0.0, 1.0))
+    bands.append((lowest, 0.0, -1.0))
     return bands
 
 
@@ -1160,8 +1171,12 @@ def seed_rows(card: Scorecard, is_active: bool = False) -> dict[str, list[dict[s
                     "band_type": band_type,
                     "band": band,
                     "min_score": _number(minimum, 1),
-                    "description": f"{'Fit' if band_type == 'fit_grade' else 'Engagement'} score in the top "
-                    f"{share * 100:.0f} % of training leads",
+                    "description": (
+                        f"{'Fit' if band_type == 'fit_grade' else 'Engagement'} score in the top "
+                        f"{share * 100:.0f} % of training leads"
+                        if share >= 0
+                        else "Every other lead"
+                    ),
                 }
             )
     rows["scoring_models.csv"].append(
