@@ -897,6 +897,9 @@ def build_scorecard(
     for feature in kept:
         for bin_ in feature.bins:
             bin_.points = round(bin_.points, 1)
+    # a feature whose points all round to 0 adds nothing but rules
+    kept = [f for f in kept if f.kind == "recency" or any(b.points != 0 for b in f.bins)]
+    dropped += [(f.name, f.iv) for f in strong if f not in kept and f.name not in {n for n, _ in dropped}]
     # after rounding: every recency bin gets the offset that keeps the engagement points of every
     # training row at or above 0 (count features can take points away)
     recency = next(f for f in kept if f.kind == "recency")
