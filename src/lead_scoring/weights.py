@@ -1345,7 +1345,8 @@ def print_summary(card: Scorecard) -> None:
         )
         print(f"{feature.name:28}{feature.iv:8.3f}{feature.coefficient:8.2f}  {bins[:140]}")
     print(
-        "dropped (IV, or a non-positive coefficient): " + ", ".join(f"{n} {iv:.3f}" for n, iv in card.dropped)
+        "dropped (IV under the threshold, coefficient not positive, or no points): "
+        + ", ".join(f"{n} {iv:.3f}" for n, iv in card.dropped)
     )
     print(
         f"PDO {card.pdo:g} (factor {card.factor:.2f} points per log-odds); thresholds hot "
