@@ -5,9 +5,10 @@ From a built warehouse (DuckDB, opened read-only) the command
 1. builds a point-in-time training frame with SQL run in DuckDB: at each training cutoff, the leads that
    existed, were neither deleted nor converted, their attributes valid that day
    (``intermediate.int_lead_attribute_versions``), their unfiltered events per event type in windows up
-   to the cutoff (``intermediate.int_lead_events_resolved``, as the engagement rules count them), the
-   days since their last engagement (``intermediate.int_lead_engagement_days``, as the inactivity rules
-   count them) and the label: an opportunity opened in the label window after the cutoff
+   to the cutoff (``intermediate.int_lead_events_resolved``, as the engagement rules count them; an
+   anonymous visit once its visitor had identified by the cutoff), the days since their last
+   engagement (``intermediate.int_lead_engagement_days``, as the inactivity rules count them) and the
+   label: an opportunity opened in the label window after the cutoff
    (``intermediate.int_lead_conversions``). Only outcomes known at the evaluation date
    E = as-of date - label window count: the latest cutoff is E - label window, then every 30 days before;
 2. bins numeric attributes and event counts into a few monotone-ish bins, computes the weight of
@@ -16,9 +17,11 @@ From a built warehouse (DuckDB, opened read-only) the command
 3. fits an L2-regularised logistic regression on the WoE-encoded features (dropping features whose
    coefficient comes out non-positive, as a WoE coefficient must be positive);
 4. turns coefficient x WoE into points with points-to-double-odds scaling (``factor = PDO / ln 2``),
-   PDO chosen so that no score can leave the engine's 0..100 range: fit points are shifted so each
-   attribute's weakest value scores 0, engagement points are relative to "no such event", and the
-   recency of engagement becomes inactivity penalties relative to a lead engaged in the last days;
+   PDO chosen so that no score can exceed the engine's 0..100 range: fit points are shifted so each
+   attribute's weakest value scores 0, count points are relative to "no such event" (and may be
+   negative), and the recency of engagement becomes inactivity rules (plus one capped group for a lead
+   that engaged on the scoring day, which no inactivity rule reaches) whose points include an offset
+   as large as the most any training lead lost on count features, so engagement stays >= 0;
 5. writes the candidate scoring model into the seed files (its earlier rows replaced, every other row
    kept byte for byte) with ``is_active = false``: evaluated beside the current weights, never in the
    public marts; promote it by setting ``is_active`` to true in ``seeds/scoring_models.csv``.
