@@ -26,12 +26,15 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export GX_ANALYTICS_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help venv venv-spark data check-raw validate-config build demo test lint pytest test-warehouses validate-data clean
+.PHONY: help venv venv-spark data check-raw validate-config build report demo test lint pytest test-warehouses validate-data clean \
+	byod byod-olist
 
 help:
-	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers"
+	@echo "make demo   - install, generate $(LEADS) leads of synthetic data, dbt build, print the tiers, write the report"
+	@echo "make report - (re)write the HTML report reports/lead_scoring_report.html from the published warehouse"
 	@echo "make test   - lint (sqlfluff, ruff), dbt build with every test on fresh data, pytest"
 	@echo "make test-warehouses - the same project on PostgreSQL and Spark, compared with DuckDB"
+	@echo "make byod MAPPING=x.yml - import your own CRM export and build it apart (make byod-olist: Olist)"
 	@echo "make clean  - remove the virtualenv, generated data, warehouse and dbt artefacts"
 
 venv: $(VENV)/.installed
@@ -69,8 +72,14 @@ check-raw: venv
 build: check-raw validate-config
 	$(DBT) build --full-refresh
 
+# Static HTML report with charts for a marketing lead (one offline file), from the published warehouse.
+report: venv
+	$(BIN)/lead-scoring report
+
 demo: data build
 	$(BIN)/lead-scoring summary
+	$(BIN)/lead-scoring evaluate --truth data/truth/lead_truth.parquet
+	$(BIN)/lead-scoring report
 
 # sqlfluff's dbt templater connects to the warehouse: give it an empty scratch one, so is_incremental()
 # renders as in a fresh clone whatever was built, and lint never waits for a running build's lock.
@@ -95,6 +104,24 @@ validate-data: venv
 	$(BIN)/lead-scoring validate-data --strict
 
 test: lint data build validate-data test-warehouses pytest
+
+# Bring your own data (README "Bring your own data"): import a CRM export described by a mapping file
+# and build it into a warehouse of its own under build/byod/<name>/ (raw files, warehouse, a project
+# copy with the export's extra seed rows, dbt target and logs; git-ignored), then print the evaluation.
+# The main warehouse, target/ and logs/ are not touched. `make byod MAPPING=path/to/mapping.yml`.
+MAPPING ?= examples/olist/mapping.yml
+BYOD_NAME ?= $(notdir $(patsubst %/,%,$(dir $(MAPPING))))
+BYOD_DIR ?= build/byod/$(BYOD_NAME)
+# Olist (CC BY-NC-SA 4.0: never commit it or anything derived): the byte-exact Kaggle originals if present.
+OLIST_DATA ?= $(abspath ../shared/data/olist_marketing_funnel)
+export OLIST_DATA_DIR ?= $(if $(wildcard $(OLIST_DATA)/restored_to_kaggle_original/*.csv),$(OLIST_DATA)/restored_to_kaggle_original,$(OLIST_DATA))
+
+byod: venv
+	$(BIN)/lead-scoring import-crm --mapping $(MAPPING) --out $(BYOD_DIR)/raw
+	$(BIN)/lead-scoring build-byod --raw-dir $(BYOD_DIR)/raw
+
+byod-olist:
+	$(MAKE) byod MAPPING=examples/olist/mapping.yml BYOD_NAME=olist
 
 clean:
 	rm -rf $(VENV) $(SPARK_VENV) data target target_* logs build reports

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from lead_scoring import (
+    byod,
     config_check,
     expectations,
     generate,
@@ -14,6 +15,7 @@ from lead_scoring import (
     predictive_evaluation,
     publish,
     raw_files,
+    report,
     summary,
     warehouses,
     weights,
@@ -39,6 +41,18 @@ COMMANDS: list[Command] = [
         "check the raw files for whole-file faults (missing, empty, unreadable, wrong columns or delimiter)",
         raw_files.add_arguments,
         raw_files.run,
+    ),
+    (
+        "import-crm",
+        "turn a generic CRM export (CSV + a mapping file) into the raw files, with an import manifest",
+        byod.add_arguments,
+        byod.run,
+    ),
+    (
+        "build-byod",
+        "build an imported export (import-crm) into a warehouse of its own and print the evaluation",
+        byod.add_build_arguments,
+        byod.run_build_command,
     ),
     (
         "load-postgres",
@@ -69,6 +83,12 @@ COMMANDS: list[Command] = [
         "print how every scoring model ranked the evaluation holdout (marts.rpt_scoring_model_evaluation)",
         predictive_evaluation.add_arguments,
         predictive_evaluation.run,
+    ),
+    (
+        "report",
+        "render the static HTML report with charts (reports/lead_scoring_report.html)",
+        report.add_arguments,
+        report.run,
     ),
     (
         "mart-hash",

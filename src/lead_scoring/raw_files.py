@@ -15,7 +15,9 @@ confusing error halfway through the build, or worse a build that succeeds on non
   header, a contract column missing or misnamed, a Parquet file named .csv;
 - no rows at all (all files of the entity together): an error for `crm_leads`, `web_events` and
   `email_events` (nothing to score, or every engagement score silently zero), a warning for the other
-  entities, which can legitimately be empty (no opportunities, sales feedback or logged activities yet).
+  entities, which can legitimately be empty (no opportunities, sales feedback or logged activities yet);
+  a warning too for web or email events that the import manifest of `lead-scoring import-crm`
+  (`import_manifest.json`, `absent_feeds`) declares absent from the imported export.
 
 It reads only what it needs: Parquet footers (schema, row counts, chunk offsets), never data pages; for CSV
 the first line, and the bytes for the UTF-8 check: every byte of a file up to `FULL_SCAN_BYTES`, above
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import csv
+import json
 import os
 import re
 import sys
@@ -46,6 +49,9 @@ FORMATS = ("parquet", "csv")
 DEFAULT_RAW_DIR = "data/raw"
 # Entities without which a build gives meaningless scores: no leads, or every web / email point gone.
 REQUIRED_ROWS = ("crm_leads", "web_events", "email_events")
+# Written by `lead-scoring import-crm` beside the raw files: its `absent_feeds` (web_events,
+# email_events) are feeds the imported export does not have, so their zero rows are a warning.
+IMPORT_MANIFEST = "import_manifest.json"
 # CSV: files up to this size are checked for UTF-8 in full; bigger ones in samples.
 FULL_SCAN_BYTES = 64 * 2**20
 HEAD_BYTES = 2**20
@@ -258,7 +264,17 @@ def _check_entity(report: RawDirReport, entity: str, names: Sequence[str]) -> No
     if broken or has_rows:
         return
     where = files[0] if len(files) == 1 else pattern
-    if entity in REQUIRED_ROWS:
+    if entity != "crm_leads" and entity in _declared_absent_feeds(raw_dir):
+        report.problems.append(
+            _problem(
+                where,
+                entity,
+                f"has no rows: {IMPORT_MANIFEST} declares that the imported export has no "
+                f"{entity.replace('_', ' ')}, so their engagement rules score zero",
+                "warning",
+            )
+        )
+    elif entity in REQUIRED_ROWS:
         consequence = (
             "nothing can be scored"
             if entity == "crm_leads"
@@ -278,6 +294,15 @@ def _check_entity(report: RawDirReport, entity: str, names: Sequence[str]) -> No
                 "warning",
             )
         )
+
+
+def _declared_absent_feeds(raw_dir: Path) -> list[str]:
+    """Feeds the import manifest (lead-scoring import-crm) declares absent from the export; [] without one."""
+    try:
+        manifest = json.loads((raw_dir / IMPORT_MANIFEST).read_text(encoding="utf-8"))
+        return [str(feed) for feed in manifest.get("absent_feeds", [])]
+    except (OSError, ValueError, AttributeError):
+        return []
 
 
 def _check_file(path: Path, entity: str, raw_format: str) -> tuple[list[RawFileProblem], int | None]:
