@@ -7,7 +7,7 @@ that scores the candidate on the evaluation date E = as-of date - 90 days, where
 out-of-time holdout (leads not converted at E; outcome from the generator's truth) clearly better
 than chance.
 
-About 4 minutes on 2 shared cores with a demo build running beside it (four dbt invocations on a
+About 1 3/4 minutes on 2 shared cores, 4 with a demo build running beside it (four dbt invocations on a
 copied project, the fit twice).
 """
 
