@@ -18,6 +18,7 @@ from lead_scoring import (
     report,
     summary,
     warehouses,
+    weights,
 )
 
 Command = tuple[str, str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
@@ -94,6 +95,12 @@ COMMANDS: list[Command] = [
         "content hash of every table in schema marts (rows in a canonical order): equal builds, equal hashes",
         publish.add_arguments,
         publish.run,
+    ),
+    (
+        "suggest-weights",
+        "data-driven weights (WoE / IV, logistic regression, points): a candidate scoring model in the seeds",
+        weights.add_arguments,
+        weights.run,
     ),
 ]
 
