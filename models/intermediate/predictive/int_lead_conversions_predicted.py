@@ -17,7 +17,9 @@ from the predictive_features seed.
   change in log-odds when the feature is set to the training median / most frequent value.
 * Runs (int_prediction_dates): `current` trains on the outcomes known at the as-of date and scores
   every lead as of it (the published fct_lead_conversion_predictions); `holdout` does the same as of
-  the evaluation date, one label window earlier, for the out-of-time evaluation (no reasons).
+  the evaluation date, one label window earlier, for the out-of-time evaluation (no reasons). With too
+  few conversions before the evaluation date the holdout run is skipped (the evaluation reports then
+  have no predictive row); the current run fails the build with the counts instead.
 * Deterministic: rows sorted by lead_id, fixed seeds, no wall clock (dates come from the data).
 """
 
@@ -266,10 +268,19 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
             training = run_rows[run_rows["is_training_row"].astype(bool)].reset_index(drop=True)
             scoring = run_rows[run_rows["feature_date_role"] == "scoring"].reset_index(drop=True)
             y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+            if run == "holdout" and not _enough(y):
+                # The evaluation's holdout run is left out (no predictive row in the evaluation
+                # reports) rather than failing the build when history is too short to learn from.
+                continue
             runs.append(_predict(training, y, scoring, run, algorithm, catalogue))
     return (
         pd.concat(runs, ignore_index=True).sort_values(["prediction_run", "lead_id"]).reset_index(drop=True)
     )
+
+
+def _enough(y: np.ndarray) -> bool:
+    """Enough conversions and non-conversions for the calibration folds."""
+    return bool(y.sum() >= CALIBRATION_FOLDS * 2 and (~y).sum() >= CALIBRATION_FOLDS * 2)
 
 
 def _predict(
@@ -281,7 +292,7 @@ def _predict(
     catalogue: pd.DataFrame,
 ) -> pd.DataFrame:
     """Train on `training` rows with labels `y`, score `scoring`; reasons for the published run only."""
-    if y.sum() < CALIBRATION_FOLDS * 2 or (~y).sum() < CALIBRATION_FOLDS * 2:
+    if not _enough(y):
         raise ValueError(
             f"Too few training rows to train the predictive model ({run} run): {y.sum()} conversions and "
             f"{(~y).sum()} non-conversions in the label window after {training['feature_date'].min()}"
