@@ -62,9 +62,9 @@ precision_sums as (
     select
         evaluation_date,
         scoring_model_id,
-        sum(
-            conversion_count * cast(conversions_at_or_above as {{ type_double() }}) / leads_at_or_above
-        ) as precision_sum
+        -- Summed as decimals (sum_points): the same result whatever order parallel threads add in.
+        {{ sum_points('conversion_count * cast(conversions_at_or_above as ' ~ type_double() ~ ') / leads_at_or_above') }}
+            as precision_sum
     from cumulative
     group by evaluation_date, scoring_model_id
 ),

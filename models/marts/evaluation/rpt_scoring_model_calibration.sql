@@ -26,7 +26,11 @@ final as (
         cast(sum(case when has_converted then 1 else 0 end) as {{ dbt.type_bigint() }}) as conversion_count,
         min(score) as min_score,
         max(score) as max_score,
-        avg(predicted_probability) as mean_predicted_probability,
+        -- Summed as decimals (sum_points): the same result whatever order parallel threads add in.
+        case
+            when count(predicted_probability) > 0
+                then {{ sum_points('predicted_probability') }} / count(predicted_probability)
+        end as mean_predicted_probability,
         cast(sum(case when has_converted then 1 else 0 end) as {{ type_double() }}) / count(*) as observed_conversion_rate
     from binned
     group by scoring_model_id, evaluation_date, calibration_bin

@@ -17,7 +17,7 @@ calibration as (
 calibration_error as (
     select
         scoring_model_id,
-        sum(lead_count * abs(observed_conversion_rate - mean_predicted_probability)) / sum(lead_count)
+        {{ sum_points('lead_count * abs(observed_conversion_rate - mean_predicted_probability)') }} / sum(lead_count)
             as expected_calibration_error
     from calibration
     where mean_predicted_probability is not null
