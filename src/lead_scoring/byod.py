@@ -57,22 +57,14 @@ import yaml
 
 from lead_scoring import predictive_evaluation, raw_files
 from lead_scoring.expectations import RAW_VALUE_SETS
-from lead_scoring.generate import SCHEMAS
+from lead_scoring.generate import RAW_FILES, SCHEMAS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses")
 MANIFEST_FILE = raw_files.IMPORT_MANIFEST
 DBT_VARS_FILE = "dbt_vars.json"
 DATA_DIR_ENV = "LEAD_SCORING_BYOD_DATA_DIR"
-RAW_ENTITIES = (
-    "crm_leads",
-    "crm_lead_attributes",
-    "web_events",
-    "email_events",
-    "crm_activities",
-    "opportunities",
-    "sales_feedback",
-)
+RAW_ENTITIES = RAW_FILES  # the seven raw files of docs/raw_contract.md
 # crm_leads columns an attribute may be mapped to (the others are set by the importer).
 LEAD_COLUMNS = (
     "first_name",
