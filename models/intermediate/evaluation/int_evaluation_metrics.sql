@@ -98,10 +98,13 @@ final as (
                 then cast(totals.top_decile_conversion_count as {{ type_double() }}) / totals.top_decile_lead_count
         end as top_decile_conversion_rate,
         case
-            when totals.top_decile_lead_count > 0 and totals.conversion_count > 0
-                then
-                    (cast(totals.top_decile_conversion_count as {{ type_double() }}) / totals.top_decile_lead_count)
-                    / (cast(totals.conversion_count as {{ type_double() }}) / totals.lead_count)
+            when totals.top_decile_lead_count > 0
+                then {{ lift(
+                    'totals.top_decile_conversion_count',
+                    'totals.top_decile_lead_count',
+                    'totals.conversion_count',
+                    'totals.lead_count',
+                ) }}
         end as top_decile_lift,
         case when totals.model_kind = 'rules' then cast(totals.mql_count as {{ dbt.type_bigint() }}) end as mql_count,
         case

@@ -68,12 +68,7 @@ final as (
         cast(lead_count as {{ dbt.type_bigint() }}) as lead_count,
         cast(conversion_count as {{ dbt.type_bigint() }}) as conversion_count,
         cast(conversion_count as {{ type_double() }}) / lead_count as conversion_rate,
-        case
-            when total_conversion_count > 0
-                then
-                    (cast(conversion_count as {{ type_double() }}) / lead_count)
-                    / (cast(total_conversion_count as {{ type_double() }}) / total_lead_count)
-        end as lift,
+        {{ lift('conversion_count', 'lead_count', 'total_conversion_count', 'total_lead_count') }} as lift,
         cast(median_days_to_convert as {{ type_double() }}) as median_days_to_convert
     from with_totals
 )
