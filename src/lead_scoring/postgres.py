@@ -9,10 +9,12 @@ refuses root), with durability settings off: it exists for one test run.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -95,9 +97,14 @@ class LocalPostgres:
             "LEAD_SCORING_PG_DATABASE": self.database,
         }
 
+    def _reachable_by_postgres(self, directory: Path) -> bool:
+        check = subprocess.run([*self.run_as, "test", "-w", str(directory)], capture_output=True, check=False)
+        return check.returncode == 0
+
     def _pg(self, program: str, *args: str) -> subprocess.CompletedProcess:
         command = [*self.run_as, str(self.bin_dir / program), *args]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        # Run from the data directory: the postgres user may not be able to enter the caller's.
+        result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=self.data_dir)
         if result.returncode != 0:
             log = self.log_file.read_text()[-2000:] if self.log_file.exists() else ""
             raise PostgresError(f"{program} failed: {result.stderr.strip() or result.stdout.strip()}\n{log}")
@@ -107,6 +114,18 @@ class LocalPostgres:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if self.run_as:
             shutil.chown(self.data_dir, "postgres", "postgres")
+            if not self._reachable_by_postgres(self.data_dir):
+                # A checkout inside a private directory (mktemp -d is mode 700): the postgres user
+                # cannot reach it, so the cluster lives in a directory of its own under the system
+                # temporary directory, one per checkout and port.
+                digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:12]
+                fallback = Path(tempfile.gettempdir()) / f"lead-scoring-postgres-{digest}-{self.port}"
+                print(
+                    f"{self.data_dir} is not reachable by the postgres user: the cluster goes to {fallback}"
+                )
+                self.data_dir = fallback
+                self.data_dir.mkdir(parents=True, exist_ok=True)
+                shutil.chown(self.data_dir, "postgres", "postgres")
         if not (self.cluster_dir / "PG_VERSION").exists():
             self._pg(
                 "initdb",
