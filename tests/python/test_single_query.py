@@ -1,6 +1,8 @@
 """benchmarks/single_query.sql, the benchmark's hand-written one-query fct_lead_scores, gives the
-same rows as a real dbt build: same (lead, model) keys, same fit / engagement / total scores, tier,
-MQL flag and as-of date, exactly.
+same rows as a real dbt build: same (lead, model) keys, same fit / engagement / total scores (within
+1e-6: the dbt models decay through per-rule running totals, int_engagement_rule_daily_states, the
+single query event day by event day, so the two are independent computations whose doubles may differ
+in the last bits), and the same tier, MQL flag and as-of date exactly.
 
 Small scale (800 leads) with the generator's planted dirt (duplicate leads, re-exports, deletions,
 bots, internal traffic, scanner clicks, privacy-proxy opens, anonymous visitors) plus an appended
@@ -82,5 +84,9 @@ def test_same_scores_tiers_and_mql(both: tuple[pd.DataFrame, pd.DataFrame]) -> N
     mart, single = both
     single["as_of_date"] = pd.to_datetime(single["as_of_date"])
     mart["as_of_date"] = pd.to_datetime(mart["as_of_date"])
-    differing = mart.compare(single)
+    scores = ["fit_score", "engagement_score", "total_score"]
+    far = (mart[scores] - single[scores]).abs().max(axis=1) > 1e-6
+    assert not far.any(), pd.concat([mart[far], single[far]]).head(20).to_string()
+    exact = [c for c in COLUMNS if c not in scores]
+    differing = mart[exact].compare(single[exact])
     assert differing.empty, differing.head(20).to_string()

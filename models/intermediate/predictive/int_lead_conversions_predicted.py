@@ -11,7 +11,10 @@ from the predictive_features seed.
 * Algorithm: config `predictive_algorithm` (var of the same name): `logistic_regression` (one-hot
   categoricals, log-scaled and standardised counts, splines on size and age) or `gradient_boosting`
   (HistGradientBoostingClassifier with native categoricals). Both are calibrated with Platt scaling
-  on out-of-fold predictions (CalibratedClassifierCV, 5 stratified folds), then refit on every row.
+  on out-of-fold decision values (5 folds of whole leads, stratified by whether the lead converted),
+  and the model that scores is the one fitted on every training row. The encoding (one-hot
+  categories, imputation, scaling) is fitted once on every training row, not per fold: it uses no
+  labels. Logistic regression folds start from the full fit's coefficients (warm start).
 * Reasons: the three features that move the lead's log-odds most against the average training lead:
   coefficient x (standardised value - its mean) for logistic regression; for gradient boosting the
   change in log-odds when the feature is set to the training median / most frequent value.
@@ -29,12 +32,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.optimize import minimize
+from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import (
     FunctionTransformer,
@@ -124,7 +127,7 @@ def _logistic_regression(catalogue: pd.DataFrame) -> Pipeline:
     return Pipeline(
         [
             ("prepare", prepare),
-            ("classify", LogisticRegression(C=0.05, max_iter=5000, random_state=SEED)),
+            ("classify", LogisticRegression(C=0.05, max_iter=5000, random_state=SEED, warm_start=True)),
         ]
     )
 
@@ -283,6 +286,42 @@ def _enough(y: np.ndarray) -> bool:
     return bool(y.sum() >= CALIBRATION_FOLDS * 2 and (~y).sum() >= CALIBRATION_FOLDS * 2)
 
 
+def _lead_folds(lead_ids: np.ndarray, y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """CALIBRATION_FOLDS folds of whole leads (a lead trains at several cutoffs), stratified by whether
+    the lead ever converted: leads in a seeded random order, dealt round-robin within each stratum."""
+    leads, inverse = np.unique(lead_ids, return_inverse=True)
+    converted = np.zeros(len(leads), dtype=bool)
+    np.logical_or.at(converted, inverse, y)
+    order = np.random.default_rng(SEED).permutation(len(leads))
+    fold_of_lead = np.empty(len(leads), dtype=int)
+    for stratum in (False, True):
+        members = order[converted[order] == stratum]
+        fold_of_lead[members] = np.arange(len(members)) % CALIBRATION_FOLDS
+    fold_of_row = fold_of_lead[inverse]
+    return [
+        (np.flatnonzero(fold_of_row != fold), np.flatnonzero(fold_of_row == fold))
+        for fold in range(CALIBRATION_FOLDS)
+    ]
+
+
+def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling: slope and intercept of P(y) = 1 / (1 + exp(-(slope * decision + intercept))),
+    fitted by maximum likelihood on Platt's smoothed targets (as scikit-learn's sigmoid calibration)."""
+    positives = int(y.sum())
+    negatives = len(y) - positives
+    target = np.where(y, (positives + 1.0) / (positives + 2.0), 1.0 / (negatives + 2.0))
+
+    def loss_and_gradient(params: np.ndarray) -> tuple[float, np.ndarray]:
+        logit = params[0] * decision + params[1]
+        probability = 1.0 / (1.0 + np.exp(-logit))
+        loss = np.sum(np.logaddexp(0.0, logit) - target * logit)
+        residual = probability - target
+        return float(loss), np.array([np.dot(residual, decision), residual.sum()])
+
+    result = minimize(loss_and_gradient, np.array([1.0, 0.0]), jac=True, method="L-BFGS-B")
+    return float(result.x[0]), float(result.x[1])
+
+
 def _predict(
     training: pd.DataFrame,
     y: np.ndarray,
@@ -299,24 +338,29 @@ def _predict(
         )
 
     x_train, x_score = _prepare(training, catalogue), _prepare(scoring, catalogue)
-    estimator = (
+    pipeline = (
         _logistic_regression(catalogue)
         if algorithm == "logistic_regression"
         else _gradient_boosting(catalogue)
     )
-    # A lead trains at several cutoffs: folds keep each lead's rows together.
-    folds = StratifiedGroupKFold(n_splits=CALIBRATION_FOLDS, shuffle=True, random_state=SEED)
-    calibrated = CalibratedClassifierCV(
-        estimator,
-        method="sigmoid",
-        cv=list(folds.split(x_train, y, groups=training["lead_id"])),
-        ensemble=False,
-    )
-    calibrated.fit(x_train, y)
-    probability = calibrated.predict_proba(x_score)[:, 1]
+    prepare, classifier = pipeline.named_steps["prepare"], pipeline.named_steps["classify"]
+    encoded_train = prepare.fit_transform(x_train)
+    encoded_score = prepare.transform(x_score)
+    classifier.fit(encoded_train, y)
+    out_of_fold = np.empty(len(y))
+    for fold_train, fold_test in _lead_folds(training["lead_id"].to_numpy(), y):
+        fold_classifier = clone(classifier)
+        if algorithm == "logistic_regression":
+            # warm start: the fold's fit starts from the full fit, a few iterations away
+            fold_classifier.coef_ = classifier.coef_.copy()
+            fold_classifier.intercept_ = classifier.intercept_.copy()
+        fold_classifier.fit(encoded_train[fold_train], y[fold_train])
+        out_of_fold[fold_test] = fold_classifier.decision_function(encoded_train[fold_test])
+    slope, intercept = _platt(out_of_fold, y)
+    probability = 1.0 / (1.0 + np.exp(-(slope * classifier.decision_function(encoded_score) + intercept)))
+    fitted = Pipeline([("prepare", prepare), ("classify", classifier)])
 
     if run == "current":
-        fitted = calibrated.calibrated_classifiers_[0].estimator
         if algorithm == "logistic_regression":
             contributions = _linear_contributions(fitted, x_train, x_score)
         else:

@@ -4,86 +4,130 @@
 --   decayed_points  = sum of points x events x 0.5 ^ (age in days / rule half-life) (no caps)
 --   counted_points  = the same after the per-day cap and then the total cap, which keeps the
 --                     most recent events (they are worth most under decay)
+-- Arithmetic on the rule's sufficient statistics (int_engagement_rule_daily_states), not a re-scan
+-- of events per scoring date: a scoring date T reads the state of the last event day on or before T
+-- and, for a recency window, of the last event day on or before T - window_days; the events in the
+-- window are the difference, those counted start after the later of the window's and the total
+-- cap's cut, and the decayed sum is the weighted running total x 0.5 ^ (days from the state's epoch
+-- to T / half-life). Each scoring date joins one state per lead and rule, not every event day.
 with
 
 population as (
     select * from {{ ref('int_scoring_population') }}
 ),
 
-daily_counts as (
-    select * from {{ ref('int_engagement_rule_daily_counts') }}
+daily_states as (
+    select * from {{ ref('int_engagement_rule_daily_states') }}
 ),
 
 engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
-in_window as (
+scoring_dates as (
+    select distinct as_of_date
+    from population
+),
+
+rule_states as (
     select
-        population.as_of_date,
-        population.lead_id,
-        population.scoring_model_id,
-        daily_counts.rule_id,
-        daily_counts.event_date,
-        daily_counts.matched_event_count,
-        daily_counts.filtered_event_count,
+        daily_states.*,
         engagement_rules.score_group,
         cast(engagement_rules.points as {{ type_double() }}) as points,
-        engagement_rules.half_life_days,
-        engagement_rules.max_per_day,
-        engagement_rules.max_total,
-        {{ days_between('daily_counts.event_date', 'population.as_of_date') }} as age_days
-    from population
-    inner join daily_counts
-        on
-            population.lead_id = daily_counts.lead_id
-            and population.scoring_model_id = daily_counts.scoring_model_id
-            and population.as_of_date >= daily_counts.event_date
+        engagement_rules.window_days
+    from daily_states
     inner join engagement_rules
         on
-            daily_counts.scoring_model_id = engagement_rules.scoring_model_id
-            and daily_counts.rule_id = engagement_rules.rule_id
-    where
-        engagement_rules.window_days is null
-        or {{ days_between('daily_counts.event_date', 'population.as_of_date') }} < engagement_rules.window_days
+            daily_states.scoring_model_id = engagement_rules.scoring_model_id
+            and daily_states.rule_id = engagement_rules.rule_id
 ),
 
-day_capped as (
+-- the state in force at each scoring date: the last event day on or before it
+state_at_date as (
     select
-        *,
+        rule_states.*,
+        scoring_dates.as_of_date
+    from rule_states
+    inner join scoring_dates
+        on
+            rule_states.event_date <= scoring_dates.as_of_date
+            and (rule_states.next_event_date is null or rule_states.next_event_date > scoring_dates.as_of_date)
+),
+
+-- the state just before the recency window: the last event day on or before date - window_days
+state_before_window as (
+    select
+        scoring_dates.as_of_date,
+        rule_states.lead_id,
+        rule_states.scoring_model_id,
+        rule_states.rule_id,
+        rule_states.capped_through,
+        rule_states.capped_weight_through,
+        rule_states.matched_through,
+        rule_states.matched_weight_through,
+        rule_states.filtered_through
+    from rule_states
+    inner join scoring_dates
+        on
+            {{ add_days('rule_states.event_date', 'rule_states.window_days') }} <= scoring_dates.as_of_date
+            and (
+                rule_states.next_event_date is null
+                or {{ add_days('rule_states.next_event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
+            )
+    where rule_states.window_days is not null
+),
+
+in_window as (
+    select
+        state_at_date.as_of_date,
+        state_at_date.lead_id,
+        state_at_date.scoring_model_id,
+        state_at_date.rule_id,
+        state_at_date.score_group,
+        state_at_date.points,
+        state_at_date.matched_through - coalesce(state_before_window.matched_through, 0) as event_count,
+        state_at_date.filtered_through - coalesce(state_before_window.filtered_through, 0)
+            as filtered_event_count,
+        state_at_date.matched_weight_through - coalesce(state_before_window.matched_weight_through, 0.0)
+            as matched_weight,
+        -- counted: after the later of the two cuts (the total cap's, the window's)
         case
-            when max_per_day is null then matched_event_count
-            when matched_event_count < max_per_day then matched_event_count
-            else max_per_day
-        end as day_capped_count,
-        {{ decay_factor('age_days', 'half_life_days') }} as decay_weight
-    from in_window
-),
-
-running_totals as (
-    select
-        *,
-        coalesce(
-            sum(day_capped_count) over (
-                partition by as_of_date, lead_id, scoring_model_id, rule_id
-                order by event_date desc
-                rows between unbounded preceding and 1 preceding
-            ),
-            0
-        ) as counted_before
-    from day_capped
-),
-
-total_capped as (
-    select
-        *,
+            when state_at_date.cap_cut_count >= coalesce(state_before_window.capped_through, 0)
+                then state_at_date.capped_through - state_at_date.cap_cut_count
+            else state_at_date.capped_through - state_before_window.capped_through
+        end as counted_event_count,
         case
-            when max_total is null then day_capped_count
-            when max_total - counted_before <= 0 then 0
-            when max_total - counted_before < day_capped_count then max_total - counted_before
-            else day_capped_count
-        end as counted_event_count
-    from running_totals
+            when state_at_date.cap_cut_count >= coalesce(state_before_window.capped_through, 0)
+                then state_at_date.capped_weight_through - state_at_date.cap_cut_weight
+            else state_at_date.capped_weight_through - state_before_window.capped_weight_through
+        end as counted_weight,
+        case
+            when
+                state_at_date.window_days is null
+                or {{ days_between('state_at_date.last_matched_date', 'state_at_date.as_of_date') }}
+                < state_at_date.window_days
+                then state_at_date.last_matched_date
+        end as last_event_date,
+        case
+            when state_at_date.half_life_days is null then 1.0
+            else power(
+                0.5,
+                cast({{ days_between('state_at_date.epoch_date', 'state_at_date.as_of_date') }} as {{ type_double() }})
+                / state_at_date.half_life_days
+            )
+        end as decay_from_epoch
+    from state_at_date
+    inner join population
+        on
+            state_at_date.as_of_date = population.as_of_date
+            and state_at_date.lead_id = population.lead_id
+            and state_at_date.scoring_model_id = population.scoring_model_id
+    left join state_before_window
+        on
+            state_at_date.as_of_date = state_before_window.as_of_date
+            and state_at_date.lead_id = state_before_window.lead_id
+            and state_at_date.scoring_model_id = state_before_window.scoring_model_id
+            and state_at_date.rule_id = state_before_window.rule_id
 ),
 
 final as (
@@ -94,16 +138,16 @@ final as (
         rule_id,
         'engagement' as rule_type,
         score_group,
-        cast(sum(matched_event_count) as {{ dbt.type_bigint() }}) as event_count,
-        cast(sum(filtered_event_count) as {{ dbt.type_bigint() }}) as filtered_event_count,
-        cast(sum(counted_event_count) as {{ dbt.type_bigint() }}) as counted_event_count,
-        {{ sum_points('points * matched_event_count') }} as raw_points,
-        {{ sum_points('points * matched_event_count * decay_weight') }} as decayed_points,
-        {{ sum_points('points * counted_event_count * decay_weight') }} as counted_points,
-        max(case when matched_event_count > 0 then event_date end) as last_event_date,
+        cast(event_count as {{ dbt.type_bigint() }}) as event_count,
+        cast(filtered_event_count as {{ dbt.type_bigint() }}) as filtered_event_count,
+        cast(counted_event_count as {{ dbt.type_bigint() }}) as counted_event_count,
+        {{ round_points('points * event_count', 12) }} as raw_points,
+        {{ round_points('points * matched_weight * decay_from_epoch', 12) }} as decayed_points,
+        {{ round_points('points * counted_weight * decay_from_epoch', 12) }} as counted_points,
+        last_event_date,
         cast(null as {{ dbt.type_string() }}) as matched_value
-    from total_capped
-    group by as_of_date, lead_id, scoring_model_id, rule_id, score_group
+    from in_window
+    where event_count + filtered_event_count > 0
 )
 
 select * from final

@@ -1,0 +1,142 @@
+-- One row per lead, scoring model, engagement rule and day with events the rule matches: the
+-- rule's sufficient statistics through that day, from which int_engagement_points_decayed computes
+-- the decayed, capped points at any scoring date by arithmetic (no re-scan of events per date).
+--   capped_through          events counted so far after the per-day cap (max_per_day)
+--   capped_weight_through   the same, each weighted by 2 ^ (days from epoch_date / half-life): the
+--                           decayed sum at date T is this x 0.5 ^ (days from epoch_date to T / half-life)
+--   matched_through, matched_weight_through, filtered_through: the same before the caps
+--   cap_cut_count, cap_cut_weight: what the total cap (max_total, the most recent events) leaves
+--                           out as of that day: the running totals at the cap's cut
+-- half_life_days, max_per_day and max_total are the rule's values the row was computed with.
+-- epoch_date is the first event day in the data when the row was computed (stored per row, so rows
+-- computed on different runs stay valid). Exponents stay below 2 ^ 1000 (doubles reach 2 ^ 1023)
+-- while the events span under 1,000 half-lives: 19 years at the shortest half-life shipped, 7 days.
+with
+
+daily_counts as (
+    select * from {{ ref('int_engagement_rule_daily_counts') }}
+),
+
+engagement_rules as (
+    select * from {{ ref('engagement_rules') }}
+),
+
+-- the first event day of all: weights grow from it
+epoch as (
+    select min(event_date) as epoch_date
+    from daily_counts
+),
+
+rule_days as (
+    select
+        daily_counts.lead_id,
+        daily_counts.scoring_model_id,
+        daily_counts.rule_id,
+        daily_counts.event_date,
+        daily_counts.matched_event_count,
+        daily_counts.filtered_event_count,
+        engagement_rules.half_life_days,
+        engagement_rules.max_per_day,
+        engagement_rules.max_total,
+        epoch.epoch_date,
+        case
+            when engagement_rules.max_per_day is null then daily_counts.matched_event_count
+            when daily_counts.matched_event_count < engagement_rules.max_per_day
+                then daily_counts.matched_event_count
+            else engagement_rules.max_per_day
+        end as day_capped_count
+    from daily_counts
+    cross join epoch
+    inner join engagement_rules
+        on
+            daily_counts.scoring_model_id = engagement_rules.scoring_model_id
+            and daily_counts.rule_id = engagement_rules.rule_id
+),
+
+weighted_days as (
+    select
+        *,
+        -- 1 / the decay factor from the epoch: later days weigh more, by 2 per half-life
+        case
+            when half_life_days is null then 1.0
+            else power(2.0, cast({{ days_between('epoch_date', 'event_date') }} as {{ type_double() }}) / half_life_days)
+        end as growth_weight
+    from rule_days
+),
+
+running_totals as (
+    select
+        *,
+        sum(day_capped_count) over rule_history as capped_through,
+        sum(day_capped_count * growth_weight) over rule_history as capped_weight_through,
+        sum(matched_event_count) over rule_history as matched_through,
+        sum(matched_event_count * growth_weight) over rule_history as matched_weight_through,
+        sum(filtered_event_count) over rule_history as filtered_through,
+        max(case when matched_event_count > 0 then event_date end) over rule_history as last_matched_date,
+        lead(event_date) over (
+            partition by lead_id, scoring_model_id, rule_id
+            order by event_date
+        ) as next_event_date
+    from weighted_days
+    window rule_history as (
+        partition by lead_id, scoring_model_id, rule_id
+        order by event_date
+        rows between unbounded preceding and current row
+    )
+),
+
+-- The total cap at each event day: the day-capped events that end after position
+-- capped_through - max_total, i.e. the last max_total events. The frame orders by position in units
+-- of max_total and reaches back just under 1 unit, so it holds exactly the days ending after the
+-- cut; the first of them may straddle it, and its events before the cut come off.
+cap_frames as (
+    select
+        *,
+        sum(day_capped_count * growth_weight) over cap_frame as frame_weight,
+        min(case when day_capped_count > 0 then capped_through - day_capped_count end) over cap_frame
+            as frame_first_start,
+        min(case when day_capped_count > 0 then growth_weight end) over cap_frame as frame_first_weight
+    from running_totals
+    window cap_frame as (
+        partition by lead_id, scoring_model_id, rule_id
+        order by cast(capped_through as {{ type_double() }}) / coalesce(nullif(max_total, 0), 1)
+        range between 0.999999999 preceding and current row
+    )
+),
+
+final as (
+    select
+        lead_id,
+        scoring_model_id,
+        rule_id,
+        event_date,
+        next_event_date,
+        epoch_date,
+        half_life_days,
+        max_per_day,
+        max_total,
+        matched_event_count,
+        filtered_event_count,
+        day_capped_count,
+        capped_through,
+        capped_weight_through,
+        matched_through,
+        matched_weight_through,
+        filtered_through,
+        last_matched_date,
+        -- where the total cap cuts: events (and their weight) before it do not count
+        case
+            when max_total is null or capped_through <= max_total then 0
+            else capped_through - max_total
+        end as cap_cut_count,
+        case
+            when max_total is null or capped_through <= max_total then 0.0
+            when max_total = 0 then capped_weight_through
+            else
+                capped_weight_through - frame_weight
+                + (capped_through - max_total - frame_first_start) * frame_first_weight
+        end as cap_cut_weight
+    from cap_frames
+)
+
+select * from final
