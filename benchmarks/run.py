@@ -5,11 +5,13 @@ Per scale, in build/bench/<scale>/ (its own raw directory, warehouse, dbt target
 1. generate   `lead-scoring generate` of the scale's leads into raw/                        (timed)
 2. full build `dbt build --full-refresh`: seeds, every model (predictive Python model and
               evaluation reports included), every data and unit test, publish                 (timed)
-3. single     benchmarks/single_query.sql in a fresh DuckDB process: fct_lead_scores straight
+3. scoring path `dbt run --select +fct_lead_scores` with no history checkpoints and no backtest
+              dates, no tests: the single query's work done by the dbt models (own warehouse)    (timed)
+4. single     benchmarks/single_query.sql in a fresh DuckDB process: fct_lead_scores straight
               from the raw files and seeds (the practical limit), written to single_query.parquet,
               then compared with marts.fct_lead_scores of step 2                              (timed)
-4. append     `lead-scoring generate --append-day` (1 % new events)                         (timed)
-5. incremental `dbt build` without --full-refresh, tests included                            (timed)
+5. append     `lead-scoring generate --append-day` (1 % new events)                         (timed)
+6. incremental `dbt build` without --full-refresh, tests included                            (timed)
 
 Wall time per step; peak memory = the largest resident set of the step's process tree, sampled every
 0.1 s from /proc, or the largest single process's peak from wait4(), whichever is larger; the row's
@@ -47,6 +49,10 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 FULL_BUILD_INCLUDES = (
     "dbt build --full-refresh: 14 seeds, all models (predictive Python model, 26 weekly history "
     "checkpoints, evaluation reports), all data and unit tests, publish"
+)
+SCORING_PATH_INCLUDES = (
+    "dbt run --select +fct_lead_scores with score_history_checkpoints 0 and backtest_cohorts 0: the "
+    "single query's work (scores at the as-of date) in dbt, no tests, seeds loaded beforehand"
 )
 INCREMENTAL_INCLUDES = (
     "dbt build (no --full-refresh) after generate --append-day (1 % new events), tests included"
@@ -177,8 +183,9 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {mem_kb / 2**20:.0f} GB RAM, {system}"
 
 
-def bench_scale(scale: str, leads: int) -> dict:
-    """Run the five steps at one scale; return its results.json entry."""
+def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
+    """Run the six steps at one scale (without the full and incremental builds, append and their
+    checks when `full_builds` is false: BENCH_BUILDS=0); return its results.json entry."""
     work = ROOT / "build" / "bench" / scale
     raw, truth = work / "raw", work / "truth"
     shutil.rmtree(work, ignore_errors=True)
@@ -198,9 +205,25 @@ def bench_scale(scale: str, leads: int) -> dict:
         log=work / "generate.log",
     )  # fmt: skip
     counts = _row_counts(raw)
-    print(f"[{scale}] dbt build --full-refresh", flush=True)
-    full = run_step(
-        [str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths], env=dbt_env, log=work / "full_build.log"
+    full = None
+    if full_builds:
+        print(f"[{scale}] dbt build --full-refresh", flush=True)
+        full = run_step(
+            [str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths],
+            env=dbt_env,
+            log=work / "full_build.log",
+        )
+    # The single query's work in dbt: fct_lead_scores and what it needs, as of the as-of date only
+    # (no history checkpoints, no backtest dates), no tests, in a warehouse of its own (untimed seeds).
+    print(f"[{scale}] dbt scoring path (the single query's work)", flush=True)
+    path_env = {**dbt_env, "LEAD_SCORING_DUCKDB_PATH": str(work / "scoring_path" / "lead_scoring.duckdb")}
+    path_args = ["--target-path", str(work / "target_path"), "--log-path", str(work / "logs_path"),
+                 "--vars", "{score_history_checkpoints: 0, backtest_cohorts: 0}"]  # fmt: skip
+    run_step([str(BIN / "dbt"), "seed", *path_args], env=path_env, log=work / "scoring_path_seed.log")
+    scoring_path = run_step(
+        [str(BIN / "dbt"), "run", "--select", "+fct_lead_scores", *path_args],
+        env=path_env,
+        log=work / "scoring_path.log",
     )
     print(f"[{scale}] single query", flush=True)
     sql_file = work / "single_query.sql"
@@ -210,7 +233,48 @@ def bench_scale(scale: str, leads: int) -> dict:
         [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(single_parquet)],
         log=work / "single_query.log",
     )
-    agreement = compare_with_mart(single_parquet, warehouse)
+    # against the full build's published marts, else the scoring path's work copy (a partial run)
+    agreement = compare_with_mart(
+        single_parquet, warehouse if full_builds else work / "scoring_path" / "work" / "lead_scoring.duckdb"
+    )
+    steps = {"generate": gen_step, "full_build": full, "scoring_path": scoring_path, "single_query": single}
+    if full_builds:
+        steps.update(_append_and_incremental(scale, work, raw, sql_file, warehouse, dbt_env, dbt_paths))
+    measured = {name: step for name, step in steps.items() if isinstance(step, Step)}
+    return {
+        "scale": scale,
+        "leads": leads,
+        "events": counts["events"],
+        "generate_s": round(gen_step.seconds, 1),
+        "full_build_s": _rounded(full),
+        "incremental_s": _rounded(steps.get("incremental")),
+        "single_query_s": round(single.seconds, 1),
+        "scoring_path_s": round(scoring_path.seconds, 1),
+        "peak_rss_mb": round(max(s.peak_rss_mb for s in measured.values())),
+        "append_day_s": _rounded(steps.get("append")),
+        "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        "measured_machine": machine(),
+        # other work on the machine inflates every time: 1-minute load average before and after
+        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
+        "step_peak_rss_mb": {name: round(s.peak_rss_mb) for name, s in measured.items()},
+        "crm_lead_rows": counts["crm_leads"],
+        "full_build_includes": FULL_BUILD_INCLUDES if full_builds else "not run (BENCH_BUILDS=0)",
+        "incremental_includes": INCREMENTAL_INCLUDES if full_builds else "not run (BENCH_BUILDS=0)",
+        "scoring_path_includes": SCORING_PATH_INCLUDES,
+        "single_query_agreement": agreement,
+        "single_query_agreement_after_incremental": steps.get("agreement_after"),
+    }
+
+
+def _rounded(step: Step | None) -> float | None:
+    return None if step is None else round(step.seconds, 1)
+
+
+def _append_and_incremental(
+    scale: str, work: Path, raw: Path, sql_file: Path, warehouse: Path, dbt_env: dict, dbt_paths: list[str]
+) -> dict:
+    """Append a day, build incrementally, and check the marts against the single query again."""
+    cli = str(BIN / "lead-scoring")
     print(f"[{scale}] append a day", flush=True)
     append = run_step(
         [cli, "generate", "--append-day", "--out", str(raw), "--seed", str(SEED)], log=work / "append.log"
@@ -223,36 +287,19 @@ def bench_scale(scale: str, leads: int) -> dict:
         [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(after_parquet)],
         log=work / "single_query_2.log",
     )
-    agreement_after = compare_with_mart(after_parquet, warehouse)
-    steps = {"generate": gen_step, "full_build": full, "single_query": single, "append": append,
-             "incremental": incremental}  # fmt: skip
     return {
-        "scale": scale,
-        "leads": leads,
-        "events": counts["events"],
-        "generate_s": round(gen_step.seconds, 1),
-        "full_build_s": round(full.seconds, 1),
-        "incremental_s": round(incremental.seconds, 1),
-        "single_query_s": round(single.seconds, 1),
-        "peak_rss_mb": round(max(s.peak_rss_mb for s in steps.values())),
-        "append_day_s": round(append.seconds, 1),
-        "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        "measured_machine": machine(),
-        # other work on the machine inflates every time: 1-minute load average before and after
-        "load_average_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
-        "step_peak_rss_mb": {name: round(s.peak_rss_mb) for name, s in steps.items()},
-        "crm_lead_rows": counts["crm_leads"],
-        "full_build_includes": FULL_BUILD_INCLUDES,
-        "incremental_includes": INCREMENTAL_INCLUDES,
-        "single_query_agreement": agreement,
-        "single_query_agreement_after_incremental": agreement_after,
+        "append": append,
+        "incremental": incremental,
+        "agreement_after": compare_with_mart(after_parquet, warehouse),
     }
 
 
 _SINGLE_RUNNER = """
-import sys, duckdb
+import os, sys, duckdb
 sql = open(sys.argv[1]).read().rstrip().rstrip(';')
 con = duckdb.connect()
+# the same memory limit as the dbt build's (profiles.yml)
+con.execute(f"set memory_limit = '{os.environ.get('LEAD_SCORING_DUCKDB_MEMORY', '4GB')}'")
 con.execute(f"copy ({sql}) to '{sys.argv[2]}' (format parquet)")
 print(con.execute(f"select count(*) from read_parquet('{sys.argv[2]}')").fetchone()[0], 'rows')
 """
@@ -272,24 +319,32 @@ def print_table(entries: list[dict]) -> None:
     """The measured figures and the issue's targets."""
     header = (
         f"{'scale':<6}{'leads':>10}{'events':>12}{'generate':>10}{'full build':>12}{'incremental':>13}"
-        f"{'single query':>14}{'peak RSS':>10}{'agree':>8}"
+        f"{'scoring path':>14}{'single query':>14}{'peak RSS':>10}{'agree':>8}"
     )
     print(header)
     for e in entries:
         agree = e.get("single_query_agreement", {}).get("total_within_0_01_share")
         print(
-            f"{e['scale']:<6}{e['leads']:>10,}{e['events']:>12,}{e['generate_s']:>9.1f}s{e['full_build_s']:>11.1f}s"
-            f"{e['incremental_s']:>12.1f}s{e['single_query_s']:>13.1f}s{e['peak_rss_mb'] / 1024:>8.2f}GB"
+            f"{e['scale']:<6}{e['leads']:>10,}{e['events']:>12,}{e['generate_s']:>9.1f}s"
+            f"{_seconds(e['full_build_s']):>12}{_seconds(e['incremental_s']):>13}"
+            f"{_seconds(e.get('scoring_path_s')):>14}{e['single_query_s']:>13.1f}s"
+            f"{e['peak_rss_mb'] / 1024:>8.2f}GB"
             f"{'' if agree is None else f'{100 * agree:.1f}%':>8}"
         )
     print(f"full build = {FULL_BUILD_INCLUDES}")
     print(f"incremental = {INCREMENTAL_INCLUDES}")
+    print(f"scoring path = {SCORING_PATH_INCLUDES}")
     print(
         "agree = share of (lead, model) rows of fct_lead_scores whose total_score the single query "
         "matches within 0.01"
     )
     for e in entries:
         full, single, inc = e["full_build_s"], e["single_query_s"], e["incremental_s"]
+        if full is None or inc is None:
+            print(f"targets {e['scale']}: builds not run (BENCH_BUILDS=0); peak <= 6 GB: "
+                  f"{'met' if e['peak_rss_mb'] <= 6 * 1024 else 'NOT met'}; scoring path = "
+                  f"{e['scoring_path_s'] / single:.1f} x single query")  # fmt: skip
+            continue
         print(
             f"targets {e['scale']}: full build <= 1.5 x single query + 5 s: "
             f"{full:.1f} <= {1.5 * single + 5:.1f} "
@@ -301,7 +356,16 @@ def print_table(entries: list[dict]) -> None:
                 if e["scale"] == "S"
                 else ""
             )
+            + (
+                f"; scoring path = {e['scoring_path_s'] / single:.1f} x single query"
+                if e.get("scoring_path_s")
+                else ""
+            )
         )
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}s"
 
 
 def main() -> int:
@@ -311,8 +375,9 @@ def main() -> int:
         raise SystemExit(f"BENCH_SCALES: unknown scale(s) {unknown}; use S, M, L")
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     measured = {e["scale"]: e for e in previous.get("scales", [])}
+    full_builds = os.environ.get("BENCH_BUILDS", "1") != "0"
     for scale in wanted:
-        measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale])
+        measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale], full_builds)
     entries = [measured[s] for s in (*DEV_SCALES, *SCALES) if s in measured]
     result = {
         "machine": machine(),

@@ -6,7 +6,9 @@ and training rows from int_lead_conversion_labels, the feature list and the word
 from the predictive_features seed.
 
 * Training rows: leads at the training cutoff (as-of date minus `prediction_label_window_days`) that
-  had not converted, with the label "converted in the window after the cutoff".
+  had not converted, with the label "converted in the window after the cutoff". Above
+  `prediction_max_training_rows` (var), a seeded random sample of whole leads that fills it: a
+  uniform sample keeps the conversion rate, so the calibration holds, and bounds time and memory.
 * Scoring rows: every lead, with its features as of the as-of date.
 * Algorithm: config `predictive_algorithm` (var of the same name): `logistic_regression` (one-hot
   categoricals, log-scaled and standardised counts, splines on size and age) or `gradient_boosting`
@@ -234,6 +236,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
     if algorithm not in ALGORITHMS:
         raise ValueError(f"predictive_algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
 
+    max_training_rows = int(dbt.config.get("prediction_max_training_rows"))
     catalogue = dbt.ref("predictive_features").df()
     catalogue = (
         catalogue[catalogue["is_enabled"].astype(bool)].sort_values("feature_name").reset_index(drop=True)
@@ -262,7 +265,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         training = current[~in_holdout & ~current["is_deleted_at_feature_date"].astype(bool)]
         training = training.reset_index(drop=True)
         y = training["is_converted_at_feature_date"].astype(bool).to_numpy()
-        scored = _predict(training, y, current, "current", algorithm, catalogue)
+        scored = _predict(training, y, current, "current", algorithm, catalogue, max_training_rows)
         holdout = scored[in_holdout.to_numpy()].assign(prediction_run="holdout")
         runs = [scored, holdout]
     else:
@@ -275,7 +278,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
                 # The evaluation's holdout run is left out (no predictive row in the evaluation
                 # reports) rather than failing the build when history is too short to learn from.
                 continue
-            runs.append(_predict(training, y, scoring, run, algorithm, catalogue))
+            runs.append(_predict(training, y, scoring, run, algorithm, catalogue, max_training_rows))
     return (
         pd.concat(runs, ignore_index=True).sort_values(["prediction_run", "lead_id"]).reset_index(drop=True)
     )
@@ -322,6 +325,20 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(result.x[0]), float(result.x[1])
 
 
+def _sample_leads(training: pd.DataFrame, y: np.ndarray, max_rows: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most about `max_rows` training rows: whole leads in a seeded random order until it is full."""
+    if len(training) <= max_rows:
+        return training, y
+    leads, inverse, rows_per_lead = np.unique(
+        training["lead_id"].to_numpy(), return_inverse=True, return_counts=True
+    )
+    order = np.random.default_rng(SEED).permutation(len(leads))
+    kept_leads = np.zeros(len(leads), dtype=bool)
+    kept_leads[order[np.cumsum(rows_per_lead[order]) <= max_rows]] = True
+    kept = kept_leads[inverse]
+    return training[kept].reset_index(drop=True), y[kept]
+
+
 def _predict(
     training: pd.DataFrame,
     y: np.ndarray,
@@ -329,6 +346,7 @@ def _predict(
     run: str,
     algorithm: str,
     catalogue: pd.DataFrame,
+    max_training_rows: int,
 ) -> pd.DataFrame:
     """Train on `training` rows with labels `y`, score `scoring`; reasons for the published run only."""
     if not _enough(y):
@@ -337,6 +355,7 @@ def _predict(
             f"{(~y).sum()} non-conversions in the label window after {training['feature_date'].min()}"
         )
 
+    training, y = _sample_leads(training, y, max_training_rows)
     x_train, x_score = _prepare(training, catalogue), _prepare(scoring, catalogue)
     pipeline = (
         _logistic_regression(catalogue)

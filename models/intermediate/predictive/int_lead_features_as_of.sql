@@ -73,34 +73,50 @@ attributes_as_of as (
     group by labels.lead_id, labels.feature_date
 ),
 
-known_events as (
-    -- Unfiltered events of the lead up to the end of the feature date, as known that day.
+-- Unfiltered events with the day they became known: the event day, or for an anonymous visit the
+-- day its visitor identified (it counts only from then). Resolved once per event, before the
+-- events meet the feature dates.
+lead_events as (
     select
-        labels.lead_id,
-        labels.feature_date,
+        events.lead_id,
         events.event_type,
         events.is_engagement,
         events.url_path,
         events.rating,
         events.occurred_at,
         events.event_date,
-        {{ days_between('events.event_date', 'labels.feature_date') }} as age_days
-    from labels
-    inner join events
-        on
-            labels.lead_id = events.lead_id
-            and labels.feature_date >= events.event_date
+        case
+            when source_events.lead_id is not null then events.event_date
+            when cast(visitors.identified_at as date) > events.event_date then cast(visitors.identified_at as date)
+            else events.event_date
+        end as known_from_date,
+        source_events.lead_id is null and visitors.identified_at is null as is_never_known
+    from events
     inner join source_events
         on events.event_id = source_events.event_id
     left join visitors
         on source_events.anonymous_id = visitors.anonymous_id
-    where
-        not events.is_filtered
-        -- An anonymous visit counts only once the visitor had identified by the feature date.
-        and (
-            source_events.lead_id is not null
-            or cast(visitors.identified_at as date) <= labels.feature_date
-        )
+    where not events.is_filtered
+),
+
+known_events as (
+    -- Unfiltered events of the lead up to the end of the feature date, as known that day.
+    select
+        labels.lead_id,
+        labels.feature_date,
+        lead_events.event_type,
+        lead_events.is_engagement,
+        lead_events.url_path,
+        lead_events.rating,
+        lead_events.occurred_at,
+        lead_events.event_date,
+        {{ days_between('lead_events.event_date', 'labels.feature_date') }} as age_days
+    from labels
+    inner join lead_events
+        on
+            labels.lead_id = lead_events.lead_id
+            and labels.feature_date >= lead_events.known_from_date
+    where not lead_events.is_never_known
 ),
 
 recent_events as (

@@ -42,7 +42,8 @@ rule_states as (
             and daily_states.rule_id = engagement_rules.rule_id
 ),
 
--- the state in force at each scoring date: the last event day on or before it
+-- the state in force at each scoring date: the last event day on or before it, where that day is
+-- still inside the recency window (else no event of the rule is: no row)
 state_at_date as (
     select
         rule_states.*,
@@ -52,9 +53,14 @@ state_at_date as (
         on
             rule_states.event_date <= scoring_dates.as_of_date
             and (rule_states.next_event_date is null or rule_states.next_event_date > scoring_dates.as_of_date)
+            and (
+                rule_states.window_days is null
+                or {{ add_days('rule_states.event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
+            )
 ),
 
--- the state just before the recency window: the last event day on or before date - window_days
+-- the state just before the recency window: the last event day on or before date - window_days,
+-- where a later event day is inside the window (else state_at_date has no row for the date)
 state_before_window as (
     select
         scoring_dates.as_of_date,
@@ -70,11 +76,9 @@ state_before_window as (
     inner join scoring_dates
         on
             {{ add_days('rule_states.event_date', 'rule_states.window_days') }} <= scoring_dates.as_of_date
-            and (
-                rule_states.next_event_date is null
-                or {{ add_days('rule_states.next_event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
-            )
-    where rule_states.window_days is not null
+            and rule_states.next_event_date <= scoring_dates.as_of_date
+            and {{ add_days('rule_states.next_event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
+    where rule_states.window_days is not null and rule_states.next_event_date is not null
 ),
 
 in_window as (

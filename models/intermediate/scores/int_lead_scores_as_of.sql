@@ -1,5 +1,6 @@
 -- One row per scoring date, lead and scoring model: fit, engagement and total score (each 0..100,
--- equal to the ledger's sums), fit grade, engagement level, A1..D3 cell, tier, MQL and SQL flags.
+-- from the score groups after their floors and caps; at the as-of date equal to the ledger's
+-- sums), fit grade, engagement level, A1..D3 cell, tier, MQL and SQL flags.
 -- A lead a sales rep disqualified is never MQL or SQL and is always cold.
 with
 
@@ -7,8 +8,12 @@ population as (
     select * from {{ ref('int_scoring_population') }}
 ),
 
-ledger as (
-    select * from {{ ref('int_score_points_capped') }}
+group_points as (
+    select * from {{ ref('int_score_group_points') }}
+),
+
+scoring_models as (
+    select * from {{ ref('scoring_models') }}
 ),
 
 score_bands as (
@@ -23,17 +28,44 @@ milestones as (
     select * from {{ ref('int_lead_milestones') }}
 ),
 
+-- each component: its groups' points after their floors and caps, then held within 0..100 (the
+-- ledger's cap:<group> and bound:<component> rows at the as-of date say the same)
+component_points as (
+    select
+        as_of_date,
+        lead_id,
+        scoring_model_id,
+        {{ sum_points("case when score_component = 'fit' then group_points + adjustment_points else 0 end") }}
+            as fit_points,
+        {{ sum_points("case when score_component = 'engagement' then group_points + adjustment_points else 0 end") }}
+            as engagement_points
+    from group_points
+    group by as_of_date, lead_id, scoring_model_id
+),
+
+component_bounded as (
+    select
+        component_points.as_of_date,
+        component_points.lead_id,
+        component_points.scoring_model_id,
+        {{ clamp('component_points.fit_points', '0.0', '100.0') }} as fit_component,
+        {{ clamp('component_points.engagement_points', '0.0', '100.0') }} as engagement_component,
+        cast(scoring_models.fit_weight as {{ type_double() }}) as fit_weight,
+        cast(scoring_models.engagement_weight as {{ type_double() }}) as engagement_weight
+    from component_points
+    inner join scoring_models
+        on component_points.scoring_model_id = scoring_models.scoring_model_id
+),
+
 component_scores as (
     select
         as_of_date,
         lead_id,
         scoring_model_id,
-        {{ round_points(sum_points("case when score_component = 'fit' then counted_points else 0 end")) }} as fit_score,
-        {{ round_points(sum_points("case when score_component = 'engagement' then counted_points else 0 end")) }}
-            as engagement_score,
-        {{ round_points(sum_points('weighted_points')) }} as total_score
-    from ledger
-    group by as_of_date, lead_id, scoring_model_id
+        {{ round_points('fit_component') }} as fit_score,
+        {{ round_points('engagement_component') }} as engagement_score,
+        {{ round_points('fit_component * fit_weight + engagement_component * engagement_weight') }} as total_score
+    from component_bounded
 ),
 
 scores as (

@@ -1,9 +1,18 @@
--- The points ledger at every scoring date: one row per scoring date, lead, scoring model and rule
--- (fit, engagement, inactivity), plus one adjustment row where a score group's cap binds
--- (rule_id `cap:<group>`) and one where a component leaves 0..100 (rule_id `bound:<component>`).
--- Summing counted_points per component gives exactly that component's score; summing
--- weighted_points gives exactly the total score.
+-- The points ledger at the as-of date: one row per lead, scoring model and rule (fit, engagement,
+-- inactivity), plus one adjustment row where a score group's cap binds (rule_id `cap:<group>`,
+-- from int_score_group_points) and one where a component leaves 0..100 (rule_id
+-- `bound:<component>`). Summing counted_points per component gives that component's score;
+-- summing weighted_points gives the total score. Past scoring dates (history, backtests) need only
+-- the scores, which int_lead_scores_as_of takes from the groups: no rule rows are kept for them.
 with
+
+scoring_dates as (
+    select * from {{ ref('int_scoring_dates') }}
+),
+
+group_points as (
+    select * from {{ ref('int_score_group_points') }}
+),
 
 fit_points as (
     select * from {{ ref('int_fit_points_evaluated') }}
@@ -57,12 +66,27 @@ rule_descriptions as (
     from inactivity_rules
 ),
 
+current_dates as (
+    select as_of_date
+    from scoring_dates
+    where is_current
+),
+
 rule_points as (
-    select * from fit_points
+    select fit_points.*
+    from fit_points
+    inner join current_dates
+        on fit_points.as_of_date = current_dates.as_of_date
     union all
-    select * from engagement_points
+    select engagement_points.*
+    from engagement_points
+    inner join current_dates
+        on engagement_points.as_of_date = current_dates.as_of_date
     union all
-    select * from inactivity_points
+    select inactivity_points.*
+    from inactivity_points
+    inner join current_dates
+        on inactivity_points.as_of_date = current_dates.as_of_date
 ),
 
 rule_rows as (
@@ -94,45 +118,11 @@ rule_rows as (
             and rule_points.rule_id = rule_descriptions.rule_id
 ),
 
-group_totals as (
-    select
-        rule_rows.as_of_date,
-        rule_rows.lead_id,
-        rule_rows.scoring_model_id,
-        rule_rows.score_component,
-        rule_rows.score_group,
-        cast(score_groups.min_points as {{ type_double() }}) as min_points,
-        cast(score_groups.max_points as {{ type_double() }}) as max_points,
-        {{ sum_points('rule_rows.counted_points') }} as group_points
-    from rule_rows
-    inner join score_groups
-        on
-            rule_rows.scoring_model_id = score_groups.scoring_model_id
-            and rule_rows.score_group = score_groups.score_group
-    group by
-        rule_rows.as_of_date,
-        rule_rows.lead_id,
-        rule_rows.scoring_model_id,
-        rule_rows.score_component,
-        rule_rows.score_group,
-        score_groups.min_points,
-        score_groups.max_points
-),
-
 group_caps as (
-    select
-        as_of_date,
-        lead_id,
-        scoring_model_id,
-        score_component,
-        score_group,
-        group_points,
-        {{ clamp('group_points', 'min_points', 'max_points') }} - group_points as adjustment_points,
-        case
-            when group_points > max_points then max_points
-            else min_points
-        end as binding_limit
-    from group_totals
+    select group_points.*
+    from group_points
+    inner join current_dates
+        on group_points.as_of_date = current_dates.as_of_date
 ),
 
 group_cap_rows as (

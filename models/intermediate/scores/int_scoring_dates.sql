@@ -39,6 +39,10 @@ cohort_numbers as (
     {% for cohort_number in range(var('backtest_cohorts') | int) -%}
         select {{ cohort_number }} as backtest_cohort_number
         {% if not loop.last %}union all{% endif %}
+    {% else -%}
+        -- backtest_cohorts: 0, no backtest dates (no evaluation)
+        select 0 as backtest_cohort_number
+        where 1 = 0
     {% endfor %}
 ),
 
