@@ -12,5 +12,6 @@
 {%- endmacro %}
 
 {% macro spark__add_days(date_expression, days) -%}
-    date_add({{ date_expression }}, {{ days }})
+    {#- Spark's date_add takes an int, not the bigint a seed column reads as -#}
+    date_add({{ date_expression }}, cast({{ days }} as int))
 {%- endmacro %}
