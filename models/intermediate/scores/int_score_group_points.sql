@@ -5,46 +5,12 @@
 -- (int_score_points_capped), where BI reads it.
 with
 
-fit_points as (
-    select * from {{ ref('int_fit_points_evaluated') }}
-),
-
-engagement_points as (
-    select * from {{ ref('int_engagement_points_decayed') }}
-),
-
-inactivity_points as (
-    select * from {{ ref('int_inactivity_points_evaluated') }}
+rule_points as (
+    select * from {{ ref('int_rule_points') }}
 ),
 
 score_groups as (
     select * from {{ ref('score_groups') }}
-),
-
-rule_points as (
-    select
-        as_of_date,
-        lead_id,
-        scoring_model_id,
-        score_group,
-        counted_points
-    from fit_points
-    union all
-    select
-        as_of_date,
-        lead_id,
-        scoring_model_id,
-        score_group,
-        counted_points
-    from engagement_points
-    union all
-    select
-        as_of_date,
-        lead_id,
-        scoring_model_id,
-        score_group,
-        counted_points
-    from inactivity_points
 ),
 
 group_totals as (

@@ -14,16 +14,8 @@ group_points as (
     select * from {{ ref('int_score_group_points') }}
 ),
 
-fit_points as (
-    select * from {{ ref('int_fit_points_evaluated') }}
-),
-
-engagement_points as (
-    select * from {{ ref('int_engagement_points_decayed') }}
-),
-
-inactivity_points as (
-    select * from {{ ref('int_inactivity_points_evaluated') }}
+all_rule_points as (
+    select * from {{ ref('int_rule_points') }}
 ),
 
 score_groups as (
@@ -73,20 +65,10 @@ current_dates as (
 ),
 
 rule_points as (
-    select fit_points.*
-    from fit_points
+    select all_rule_points.*
+    from all_rule_points
     inner join current_dates
-        on fit_points.as_of_date = current_dates.as_of_date
-    union all
-    select engagement_points.*
-    from engagement_points
-    inner join current_dates
-        on engagement_points.as_of_date = current_dates.as_of_date
-    union all
-    select inactivity_points.*
-    from inactivity_points
-    inner join current_dates
-        on inactivity_points.as_of_date = current_dates.as_of_date
+        on all_rule_points.as_of_date = current_dates.as_of_date
 ),
 
 rule_rows as (
