@@ -24,4 +24,19 @@ final as (
     select * from inactivity_points
 )
 
-select * from final
+select
+    as_of_date,
+    lead_id,
+    scoring_model_id,
+    rule_id,
+    rule_type,
+    score_group,
+    event_count,
+    filtered_event_count,
+    counted_event_count,
+    raw_points,
+    decayed_points,
+    counted_points,
+    last_event_date,
+    matched_value
+from final
