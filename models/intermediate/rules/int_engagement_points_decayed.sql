@@ -13,7 +13,7 @@
 with
 
 population as (
-    select * from {{ ref('int_scoring_population') }}
+    select * from {{ ref('int_scoring_scope') }}
 ),
 
 daily_states as (

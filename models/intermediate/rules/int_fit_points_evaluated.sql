@@ -3,7 +3,7 @@
 with
 
 population as (
-    select * from {{ ref('int_scoring_population') }}
+    select * from {{ ref('int_scoring_scope') }}
 ),
 
 fit_matches as (

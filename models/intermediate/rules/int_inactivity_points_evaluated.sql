@@ -4,7 +4,7 @@
 with
 
 population as (
-    select * from {{ ref('int_scoring_population') }}
+    select * from {{ ref('int_scoring_scope') }}
 ),
 
 engagement_days as (

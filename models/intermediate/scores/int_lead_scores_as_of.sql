@@ -1,11 +1,28 @@
+{{
+    config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['as_of_date', 'lead_id', 'scoring_model_id'],
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_not_in(this, ref('int_scoring_population'), ['as_of_date', 'lead_id', 'scoring_model_id']) }}",
+        ],
+    )
+}}
 -- One row per scoring date, lead and scoring model: fit, engagement and total score (each 0..100,
 -- from the score groups after their floors and caps; at the as-of date equal to the ledger's
 -- sums), fit grade, engagement level, A1..D3 cell, tier, MQL and SQL flags.
 -- A lead a sales rep disqualified is never MQL or SQL and is always cold.
+-- Incremental: each run scores int_scoring_scope's rows (every lead at the as-of date, new dates,
+-- leads whose inputs changed) and replaces them here; other rows keep their stored scores, computed
+-- from the same inputs (input_fingerprint). Rows int_scoring_population no longer holds (dates that
+-- left the calendar, deleted leads, segment changes) are deleted after the run. On Spark (parquet
+-- tables, no delete) a table rebuilt in full.
+-- depends_on: {{ ref('int_scoring_population') }}
 with
 
 population as (
-    select * from {{ ref('int_scoring_population') }}
+    select * from {{ ref('int_scoring_scope') }}
 ),
 
 group_points as (
@@ -77,6 +94,7 @@ scores as (
         population.is_active_model,
         population.lead_id,
         population.scoring_model_id,
+        population.input_fingerprint,
         coalesce(component_scores.fit_score, 0.0) as fit_score,
         coalesce(component_scores.engagement_score, 0.0) as engagement_score,
         coalesce(component_scores.total_score, 0.0) as total_score
@@ -167,7 +185,8 @@ final as (
         and scores.total_score >= thresholds.mql_min_score
         and scores.fit_score >= thresholds.mql_min_fit_score as is_mql,
         not coalesce(qualification_events.is_disqualified, false)
-        and coalesce(qualification_events.has_sql_event, false) as is_sql
+        and coalesce(qualification_events.has_sql_event, false) as is_sql,
+        scores.input_fingerprint
     from scores
     inner join thresholds
         on scores.scoring_model_id = thresholds.scoring_model_id

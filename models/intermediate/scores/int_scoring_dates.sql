@@ -7,12 +7,16 @@
 {%- set backtest_interval_days = var('backtest_interval_days') | int -%}
 -- One row per date the leads are scored "as of" (end of that day), with what the date is for:
 -- * the as-of date (var `as_of_date`, default the date of the latest event): the public marts;
--- * `score_history_checkpoints` past checkpoints, `score_history_interval_days` apart: score
---   history and MQL hand-off;
--- * `backtest_cohorts` backtest dates: the evaluation date (the as-of date minus the label window
---   `prediction_label_window_days`, so the outcome window after it is fully observed) and further
---   dates `backtest_interval_days` before it (monthly cohorts). Candidate scoring models
---   (scoring_models.is_active = false) are scored on these dates only.
+-- * `score_history_checkpoints` past checkpoints, `score_history_interval_days` apart, on the
+--   calendar (macro anchor_date: with 7 days, the Sundays before the as-of date): score history and
+--   MQL hand-off;
+-- * `backtest_cohorts` backtest dates: the evaluation date (the anchored date on or before the
+--   as-of date minus the label window `prediction_label_window_days`, so the outcome window after
+--   it is fully observed) and further dates `backtest_interval_days` before it (monthly cohorts).
+--   Candidate scoring models (scoring_models.is_active = false) are scored on these dates only.
+-- Past dates are anchored so that they stay put while the as-of date moves day by day: a daily run
+-- adds one scoring date (the new as-of date) and re-scores past dates only for leads whose inputs
+-- changed (int_scoring_scope).
 with
 
 events as (
@@ -46,25 +50,39 @@ cohort_numbers as (
     {% endfor %}
 ),
 
+anchors as (
+    select
+        as_of_date,
+        {{ anchor_date(add_days('as_of_date', -1), history_interval_days) }} as last_checkpoint_date,
+        {{ anchor_date(add_days('as_of_date', -1 * label_window_days), history_interval_days) }}
+            as evaluation_date
+    from as_of
+),
+
 history_dates as (
     select
-        {{ add_days('as_of.as_of_date', '-1 * checkpoint_numbers.checkpoint_number * ' ~ history_interval_days) }}
-            as as_of_date,
+        case
+            when checkpoint_numbers.checkpoint_number = 0 then anchors.as_of_date
+            else {{ add_days(
+                'anchors.last_checkpoint_date',
+                '-1 * (checkpoint_numbers.checkpoint_number - 1) * ' ~ history_interval_days,
+            ) }}
+        end as as_of_date,
         checkpoint_numbers.checkpoint_number,
         cast(null as {{ dbt.type_int() }}) as backtest_cohort_number
-    from as_of
+    from anchors
     cross join checkpoint_numbers
 ),
 
 backtest_dates as (
     select
         {{ add_days(
-            'as_of.as_of_date',
-            '-1 * (' ~ label_window_days ~ ' + cohort_numbers.backtest_cohort_number * ' ~ backtest_interval_days ~ ')',
+            'anchors.evaluation_date',
+            '-1 * cohort_numbers.backtest_cohort_number * ' ~ backtest_interval_days,
         ) }} as as_of_date,
         cast(null as {{ dbt.type_int() }}) as checkpoint_number,
         cohort_numbers.backtest_cohort_number
-    from as_of
+    from anchors
     cross join cohort_numbers
 ),
 

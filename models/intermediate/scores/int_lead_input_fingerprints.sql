@@ -1,0 +1,60 @@
+-- One row per canonical lead with a fingerprint of every input its scores are computed from: its
+-- CRM record(s) (stg_crm__leads, the lead and the duplicates folded into it), its attribute versions
+-- (fit rules and segments) and its resolved events (engagement rules, inactivity, milestones), plus
+-- the first event day of the data (the decay epoch of int_engagement_rule_daily_states). Everything
+-- else a score depends on is configuration and code, fingerprinted in int_scoring_scope. A lead whose
+-- fingerprint is unchanged since its stored scores were computed keeps them at past dates.
+with
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+),
+
+attribute_versions as (
+    select * from {{ ref('int_lead_attribute_versions') }}
+),
+
+events as (
+    select * from {{ ref('int_lead_events_resolved') }}
+),
+
+epoch as (
+    select min(event_date) as epoch_date
+    from events
+),
+
+input_fingerprints as (
+    select
+        coalesce(canonical_lead_id, lead_id) as lead_id,
+        'crm_leads' as input_name,
+        {{ hash_agg(column_names(ref('stg_crm__leads'), ['lead_id'])) }} as fingerprint
+    from leads
+    group by coalesce(canonical_lead_id, lead_id)
+    union all
+    select
+        lead_id,
+        'attribute_versions' as input_name,
+        {{ hash_agg(column_names(ref('int_lead_attribute_versions'), ['lead_id'])) }} as fingerprint
+    from attribute_versions
+    group by lead_id
+    union all
+    select
+        lead_id,
+        'events' as input_name,
+        {{ hash_agg(column_names(ref('int_lead_events_resolved'), ['lead_id'])) }} as fingerprint
+    from events
+    where lead_id is not null
+    group by lead_id
+),
+
+final as (
+    select
+        input_fingerprints.lead_id,
+        {{ hash_agg(['input_fingerprints.input_name', 'input_fingerprints.fingerprint', 'epoch.epoch_date']) }}
+            as input_fingerprint
+    from input_fingerprints
+    cross join epoch
+    group by input_fingerprints.lead_id
+)
+
+select * from final
