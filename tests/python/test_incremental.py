@@ -11,8 +11,9 @@ each an incremental `dbt run`:
 5. nothing new.
 
 Every public mart and the stored scores at all dates (int_lead_scores_as_of) must then equal a full
-refresh over the same files, and each run's int_scoring_scope must hold only the as-of date, new
-calendar dates and the leads whose inputs changed.
+refresh over the same files (which fits the predictive model anew, `prediction_reuse_fit: false`),
+each run's int_scoring_scope must hold only the as-of date, new calendar dates and the leads whose
+inputs changed, and the run with nothing new must reuse the stored predictive fits.
 """
 
 from __future__ import annotations
@@ -88,6 +89,18 @@ def read_scope(database: Path) -> pd.DataFrame:
         )
 
 
+def read_fits(database: Path) -> pd.DataFrame:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return (
+            connection.execute(
+                "select prediction_run, training_fingerprint, reuse_count "
+                "from intermediate.int_lead_conversions_predicted__fits"
+            )
+            .df()
+            .set_index("prediction_run")
+        )
+
+
 def lead_scope(database: Path, lead_id: str) -> set[str]:
     with duckdb.connect(str(database), read_only=True) as connection:
         rows = connection.execute(
@@ -153,10 +166,12 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict:
     dbt("run")
     runs["changed_attribute"] = read_scope(database)
     runs["changed_attribute_lead_reasons"] = lead_scope(database, runs["changed_lead"])
+    fits_before = read_fits(database)
     dbt("run")
     runs["nothing_new"] = read_scope(database)
+    runs["fits"] = (fits_before, read_fits(database))
     runs["incremental"] = read_tables(database)
-    dbt("run", "--full-refresh")
+    dbt("run", "--full-refresh", variables=f"{checkpoints}, prediction_reuse_fit: false")
     runs["full_refresh"] = read_tables(database)
     runs["full_refresh_scope"] = read_scope(database)
     return runs
@@ -237,3 +252,10 @@ def test_a_changed_attribute_rescores_that_lead_at_past_dates(chain: dict) -> No
 def test_nothing_new_scores_only_the_as_of_date(chain: dict) -> None:
     scope = chain["nothing_new"]
     assert list(scope.index) == ["current_date"]
+
+
+def test_nothing_new_reuses_the_predictive_fits(chain: dict) -> None:
+    before, after = chain["fits"]
+    assert set(after.index) == {"current", "holdout"}
+    assert (after["training_fingerprint"] == before["training_fingerprint"]).all()
+    assert (after["reuse_count"] == before["reuse_count"] + 1).all()

@@ -26,14 +26,27 @@ from the predictive_features seed.
   few conversions before the evaluation date the holdout run is skipped (the evaluation reports then
   have no predictive row); the current run fails the build with the counts instead.
 * Deterministic: rows sorted by lead_id, fixed seeds, no wall clock (dates come from the data).
+* Fits are kept: a run's fitted model (encoding, classifier, Platt scaling, the training reference
+  the reasons are measured against) is stored in `<schema>.int_lead_conversions_predicted__fits`
+  under a fingerprint of everything the fit reads (the training rows and labels, the algorithm, the
+  feature catalogue, this file's code, the library versions). A later run whose fingerprint is the
+  same scores with the stored fit instead of fitting again: the training cutoffs sit on the calendar
+  (int_prediction_dates), so daily runs within a week reuse the fit, and the result is the same as a
+  new fit (deterministic). `--vars '{prediction_reuse_fit: false}'` always fits anew.
 """
 
 from __future__ import annotations
 
+import hashlib
+import time
+import types
 from typing import Any
 
+import cloudpickle
 import numpy as np
 import pandas as pd
+import scipy
+import sklearn
 from scipy.optimize import minimize
 from sklearn.base import clone
 from sklearn.compose import ColumnTransformer
@@ -168,27 +181,37 @@ def _gradient_boosting(catalogue: pd.DataFrame) -> Pipeline:
     return Pipeline([("prepare", prepare), ("classify", classify)])
 
 
-def _linear_contributions(fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame) -> pd.DataFrame:
+def _reference(
+    fitted: Pipeline, x_train: pd.DataFrame, algorithm: str, kinds: dict[str, str]
+) -> np.ndarray | dict[str, Any]:
+    """What the reasons compare a lead with: the mean encoded training row (logistic regression) or
+    each feature's training median / most frequent value (gradient boosting)."""
+    if algorithm == "logistic_regression":
+        return np.asarray(fitted.named_steps["prepare"].transform(x_train).mean(axis=0))
+    return {
+        name: column.mode().sort_values().iloc[0] if kinds[name] == "categorical" else column.median()
+        for name, column in x_train.items()
+    }
+
+
+def _linear_contributions(fitted: Pipeline, centre: np.ndarray, x: pd.DataFrame) -> pd.DataFrame:
     """Per feature: sum over its encoded columns of coefficient x (value - training mean)."""
     prepare, classify = fitted.named_steps["prepare"], fitted.named_steps["classify"]
     encoded = prepare.transform(x)
-    centre = prepare.transform(x_train).mean(axis=0)
     per_column = (encoded - centre) * classify.coef_[0]
     owners = [_owner(name) for name in prepare.get_feature_names_out()]
     return pd.DataFrame(per_column, columns=owners, index=x.index).T.groupby(level=0, sort=False).sum().T
 
 
 def _perturbation_contributions(
-    fitted: Pipeline, x_train: pd.DataFrame, x: pd.DataFrame, kinds: dict[str, str]
+    fitted: Pipeline, typical_values: dict[str, Any], x: pd.DataFrame
 ) -> pd.DataFrame:
     """Per feature: log-odds minus log-odds with the feature set to the training median / mode."""
     base = fitted.decision_function(x)
     contributions = {}
     for name in x.columns:
-        column = x_train[name]
-        typical = column.mode().sort_values().iloc[0] if kinds[name] == "categorical" else column.median()
         perturbed = x.copy()
-        perturbed[name] = typical
+        perturbed[name] = typical_values[name]
         contributions[name] = base - fitted.decision_function(perturbed)
     return pd.DataFrame(contributions, index=x.index)
 
@@ -237,6 +260,8 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         raise ValueError(f"predictive_algorithm must be one of {ALGORITHMS}, got {algorithm!r}")
 
     max_training_rows = int(dbt.config.get("prediction_max_training_rows"))
+    reuse_fit = dbt.config.get("reuse_fit")
+    fits = _FitStore(session, dbt.this, reuse=str(reuse_fit).lower() == "true")
     catalogue = dbt.ref("predictive_features").df()
     catalogue = (
         catalogue[catalogue["is_enabled"].astype(bool)].sort_values("feature_name").reset_index(drop=True)
@@ -265,7 +290,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
         training = current[~in_holdout & ~current["is_deleted_at_feature_date"].astype(bool)]
         training = training.reset_index(drop=True)
         y = training["is_converted_at_feature_date"].astype(bool).to_numpy()
-        scored = _predict(training, y, current, "current", algorithm, catalogue, max_training_rows)
+        scored = _predict(training, y, current, "current", algorithm, catalogue, max_training_rows, fits)
         holdout = scored[in_holdout.to_numpy()].assign(prediction_run="holdout")
         runs = [scored, holdout]
     else:
@@ -278,7 +303,7 @@ def model(dbt: Any, session: Any) -> pd.DataFrame:
                 # The evaluation's holdout run is left out (no predictive row in the evaluation
                 # reports) rather than failing the build when history is too short to learn from.
                 continue
-            runs.append(_predict(training, y, scoring, run, algorithm, catalogue, max_training_rows))
+            runs.append(_predict(training, y, scoring, run, algorithm, catalogue, max_training_rows, fits))
     return (
         pd.concat(runs, ignore_index=True).sort_values(["prediction_run", "lead_id"]).reset_index(drop=True)
     )
@@ -347,8 +372,10 @@ def _predict(
     algorithm: str,
     catalogue: pd.DataFrame,
     max_training_rows: int,
+    fits: _FitStore,
 ) -> pd.DataFrame:
-    """Train on `training` rows with labels `y`, score `scoring`; reasons for the published run only."""
+    """Train on `training` rows with labels `y` (or reuse the stored fit of the same rows), score
+    `scoring`; reasons for the published run only."""
     if not _enough(y):
         raise ValueError(
             f"Too few training rows to train the predictive model ({run} run): {y.sum()} conversions and "
@@ -356,7 +383,53 @@ def _predict(
         )
 
     training, y = _sample_leads(training, y, max_training_rows)
-    x_train, x_score = _prepare(training, catalogue), _prepare(scoring, catalogue)
+    fingerprint = _training_fingerprint(training, y, algorithm, catalogue)
+    fit = fits.get(run, fingerprint)
+    if fit is None:
+        started = time.perf_counter()
+        fit = _fit(training, y, algorithm, catalogue)
+        fits.put(run, fingerprint, fit, time.perf_counter() - started)
+
+    fitted, meta = fit["fitted"], fit["meta"]
+    x_score = _prepare(scoring, catalogue)
+    decision = fitted.named_steps["classify"].decision_function(
+        fitted.named_steps["prepare"].transform(x_score)
+    )
+    probability = 1.0 / (1.0 + np.exp(-(fit["slope"] * decision + fit["intercept"])))
+
+    if run == "current":
+        if algorithm == "logistic_regression":
+            contributions = _linear_contributions(fitted, fit["reference"], x_score)
+        else:
+            contributions = _perturbation_contributions(fitted, fit["reference"], x_score)
+        reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
+    else:
+        reasons = pd.DataFrame(
+            index=x_score.index, columns=["reason_1", "reason_2", "reason_3"], dtype=object
+        )
+
+    return pd.DataFrame(
+        {
+            "prediction_run": run,
+            "lead_id": scoring["lead_id"],
+            "conversion_probability": probability.astype(float),
+            "is_training_row": scoring["lead_id"].isin(fit["training_leads"]),
+            "is_converted": scoring["is_converted_at_feature_date"].astype(bool),
+            "reason_1": reasons["reason_1"],
+            "reason_2": reasons["reason_2"],
+            "reason_3": reasons["reason_3"],
+            "predictive_algorithm": algorithm,
+            "feature_date": scoring["feature_date"],
+            **meta,
+            "training_fingerprint": fingerprint,
+        }
+    )
+
+
+def _fit(training: pd.DataFrame, y: np.ndarray, algorithm: str, catalogue: pd.DataFrame) -> dict[str, Any]:
+    """Fit the encoding and classifier on every training row, Platt scaling on out-of-fold decision
+    values; with what scoring needs besides (the reasons' reference, the training leads, metadata)."""
+    x_train = _prepare(training, catalogue)
     pipeline = (
         _logistic_regression(catalogue)
         if algorithm == "logistic_regression"
@@ -364,7 +437,6 @@ def _predict(
     )
     prepare, classifier = pipeline.named_steps["prepare"], pipeline.named_steps["classify"]
     encoded_train = prepare.fit_transform(x_train)
-    encoded_score = prepare.transform(x_score)
     classifier.fit(encoded_train, y)
     out_of_fold = np.empty(len(y))
     for fold_train, fold_test in _lead_folds(training["lead_id"].to_numpy(), y):
@@ -376,34 +448,15 @@ def _predict(
         fold_classifier.fit(encoded_train[fold_train], y[fold_train])
         out_of_fold[fold_test] = fold_classifier.decision_function(encoded_train[fold_test])
     slope, intercept = _platt(out_of_fold, y)
-    probability = 1.0 / (1.0 + np.exp(-(slope * classifier.decision_function(encoded_score) + intercept)))
     fitted = Pipeline([("prepare", prepare), ("classify", classifier)])
-
-    if run == "current":
-        if algorithm == "logistic_regression":
-            contributions = _linear_contributions(fitted, x_train, x_score)
-        else:
-            kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
-            contributions = _perturbation_contributions(fitted, x_train, x_score, kinds)
-        reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
-    else:
-        reasons = pd.DataFrame(
-            index=x_score.index, columns=["reason_1", "reason_2", "reason_3"], dtype=object
-        )
-
-    training_leads = set(training["lead_id"])
-    return pd.DataFrame(
-        {
-            "prediction_run": run,
-            "lead_id": scoring["lead_id"],
-            "conversion_probability": probability.astype(float),
-            "is_training_row": scoring["lead_id"].isin(training_leads),
-            "is_converted": scoring["is_converted_at_feature_date"].astype(bool),
-            "reason_1": reasons["reason_1"],
-            "reason_2": reasons["reason_2"],
-            "reason_3": reasons["reason_3"],
-            "predictive_algorithm": algorithm,
-            "feature_date": scoring["feature_date"],
+    kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
+    return {
+        "fitted": fitted,
+        "slope": slope,
+        "intercept": intercept,
+        "reference": _reference(fitted, x_train, algorithm, kinds),
+        "training_leads": np.unique(training["lead_id"].to_numpy()),
+        "meta": {
             "training_cutoff_date": training["feature_date"].max(),
             "earliest_training_cutoff_date": training["feature_date"].min(),
             "label_window_days": int(
@@ -411,5 +464,72 @@ def _predict(
             ),
             "training_row_count": len(training),
             "training_conversion_count": int(y.sum()),
-        }
-    )
+        },
+    }
+
+
+def _code_digest(code: types.CodeType, digest: Any) -> None:
+    """Feed a function's bytecode, names and constants (nested functions too) to `digest`; not its
+    file name or line numbers, which change with where dbt writes the compiled model."""
+    digest.update(code.co_code)
+    digest.update(repr(code.co_names).encode())
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            _code_digest(constant, digest)
+        else:
+            digest.update(repr(constant).encode())
+
+
+def _training_fingerprint(
+    training: pd.DataFrame, y: np.ndarray, algorithm: str, catalogue: pd.DataFrame
+) -> str:
+    """Everything a fit depends on: training rows (the columns it reads, in order), labels,
+    algorithm, feature catalogue, the code of this file's functions and the library versions."""
+    digest = hashlib.sha256()
+    columns = ["lead_id", "feature_date", "label_window_end_date", *catalogue["feature_name"]]
+    digest.update(pd.util.hash_pandas_object(training[columns], index=False).to_numpy().tobytes())
+    digest.update(np.ascontiguousarray(y, dtype=bool).tobytes())
+    digest.update(algorithm.encode())
+    digest.update(catalogue.to_csv(index=False).encode())
+    for name in sorted(globals()):
+        value = globals()[name]
+        if isinstance(value, types.FunctionType) and value.__module__ == __name__:
+            digest.update(name.encode())
+            _code_digest(value.__code__, digest)
+    for module in (np, pd, scipy, sklearn, cloudpickle):
+        digest.update(f"{module.__name__}={module.__version__}".encode())
+    return digest.hexdigest()
+
+
+class _FitStore:
+    """Fits by prediction run and training fingerprint, in a table beside this model (the work copy
+    dbt builds, published with it). One fit per run is kept: the latest."""
+
+    def __init__(self, session: Any, this: Any, reuse: bool) -> None:
+        self.session, self.reuse = session, reuse
+        self.table = f'"{this.database}"."{this.schema}"."{this.identifier}__fits"'
+        session.execute(
+            f"create table if not exists {self.table} (prediction_run varchar, training_fingerprint varchar, "
+            "fit blob, fit_seconds double, reuse_count integer)"
+        )
+
+    def get(self, run: str, fingerprint: str) -> dict[str, Any] | None:
+        if not self.reuse:
+            return None
+        found = self.session.execute(
+            f"select fit from {self.table} where prediction_run = ? and training_fingerprint = ?",
+            [run, fingerprint],
+        ).fetchone()
+        if found is None:
+            return None
+        self.session.execute(
+            f"update {self.table} set reuse_count = reuse_count + 1 where prediction_run = ?", [run]
+        )
+        return cloudpickle.loads(found[0])
+
+    def put(self, run: str, fingerprint: str, fit: dict[str, Any], seconds: float) -> None:
+        self.session.execute(f"delete from {self.table} where prediction_run = ?", [run])
+        self.session.execute(
+            f"insert into {self.table} values (?, ?, ?, ?, 0)",
+            [run, fingerprint, cloudpickle.dumps(fit), seconds],
+        )
