@@ -89,6 +89,25 @@ def read_scope(database: Path) -> pd.DataFrame:
         )
 
 
+def read_state_leads(database: Path) -> tuple[int, int, int]:
+    """Leads whose engagement states the run computed, leads with events, and computed leads that
+    have states (leads whose events match no engagement rule have none and are counted every run)."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(
+            """
+            select
+                count(*) filter (where leads.is_computed),
+                count(*),
+                count(*) filter (
+                    where leads.is_computed and leads.lead_id in (
+                        select states.lead_id from intermediate.int_engagement_rule_daily_states as states
+                    )
+                )
+            from intermediate.int_engagement_state_leads as leads
+            """
+        ).fetchone()
+
+
 def read_fits(database: Path) -> pd.DataFrame:
     with duckdb.connect(str(database), read_only=True) as connection:
         return (
@@ -154,21 +173,26 @@ def chain(tmp_path_factory: pytest.TempPathFactory) -> dict:
     day_before_cutoff = (CUTOFF - pd.Timedelta(days=1)).date().isoformat()
     dbt("run", "--full-refresh", variables=f"{checkpoints}, as_of_date: '{day_before_cutoff}'")
     runs["first"] = read_scope(database)
+    runs["first_states"] = read_state_leads(database)
     for late_file in late_dir.iterdir():
         shutil.copy(late_file, raw_dir / late_file.name)
     dbt("run")
     runs["late_events"] = read_scope(database)
+    runs["late_events_states"] = read_state_leads(database)
     runs["late_events_marts"] = read_tables(database)
     append_day(raw_dir, seed=7)
     dbt("run")
     runs["appended_day"] = read_scope(database)
+    runs["appended_day_states"] = read_state_leads(database)
     runs["changed_lead"] = change_one_attribute(raw_dir)
     dbt("run")
     runs["changed_attribute"] = read_scope(database)
+    runs["changed_attribute_states"] = read_state_leads(database)
     runs["changed_attribute_lead_reasons"] = lead_scope(database, runs["changed_lead"])
     fits_before = read_fits(database)
     dbt("run")
     runs["nothing_new"] = read_scope(database)
+    runs["nothing_new_states"] = read_state_leads(database)
     runs["fits"] = (fits_before, read_fits(database))
     runs["incremental"] = read_tables(database)
     dbt("run", "--full-refresh", variables=f"{checkpoints}, prediction_reuse_fit: false")
@@ -259,3 +283,13 @@ def test_nothing_new_reuses_the_predictive_fits(chain: dict) -> None:
     assert set(after.index) == {"current", "holdout"}
     assert (after["training_fingerprint"] == before["training_fingerprint"]).all()
     assert (after["reuse_count"] == before["reuse_count"] + 1).all()
+
+
+def test_engagement_states_are_computed_for_leads_with_new_events_only(chain: dict) -> None:
+    computed, total, _ = chain["first_states"]
+    assert computed == total > 0
+    computed, total, with_states = chain["appended_day_states"]
+    assert chain["appended_day"].loc["inputs_changed", "leads"] <= with_states <= computed < total / 2
+    # an attribute is not an event, and nothing new is nothing new: no lead with states is computed
+    assert chain["changed_attribute_states"][2] == 0
+    assert chain["nothing_new_states"][2] == 0

@@ -1,11 +1,18 @@
 -- One row per lead, engagement rule and day with events the rule matches: how many matched events
 -- count (matched_event_count) and how many were ignored as filtered traffic (filtered_event_count:
 -- bots, scanners, privacy-proxy opens, internal traffic, events after deletion). Days are the unit
--- of decay and of the per-day frequency caps.
+-- of decay and of the per-day frequency caps. Only the leads whose engagement states this run
+-- computes (int_engagement_state_leads.is_computed: every lead on a full refresh, the leads with
+-- new or changed events on an incremental run).
 with
 
 events as (
     select * from {{ ref('int_lead_events_resolved') }}
+),
+
+computed_leads as (
+    select * from {{ ref('int_engagement_state_leads') }}
+    where is_computed
 ),
 
 engagement_rules as (
@@ -20,11 +27,12 @@ matched as (
         events.event_date,
         events.is_filtered
     from events
+    inner join computed_leads
+        on events.lead_id = computed_leads.lead_id
     inner join engagement_rules
         on events.event_type = engagement_rules.event_type
     where
-        events.lead_id is not null
-        and (
+        (
             engagement_rules.property_name is null
             or {{ rule_condition(
                 'engagement_rules.property_operator',

@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='table' if target.type == 'spark' else 'incremental',
+        incremental_strategy='delete+insert',
+        unique_key='lead_id',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_not_in(this, ref('int_engagement_state_leads'), ['lead_id', 'events_fingerprint']) }}",
+        ],
+    )
+}}
 -- One row per lead, scoring model, engagement rule and day with events the rule matches: the
 -- rule's sufficient statistics through that day, from which int_engagement_points_decayed computes
 -- the decayed, capped points at any scoring date by arithmetic (no re-scan of events per date).
@@ -9,7 +20,12 @@
 --                           out as of that day: the running totals at the cap's cut
 -- half_life_days, max_per_day and max_total are the rule's values the row was computed with.
 -- epoch_date is the first event day in the data when the row was computed (stored per row, so rows
--- computed on different runs stay valid). Exponents stay below 2 ^ 1000 (doubles reach 2 ^ 1023)
+-- computed on different runs stay valid; a new first day changes every lead's events fingerprint,
+-- so all are computed again and the states match a full refresh).
+-- Incremental: a run computes the leads int_engagement_state_leads marks (new or changed events,
+-- changed rules or code), replaces their rows and keeps the others; rows of leads whose events
+-- fingerprint is no longer current (no events left) are deleted after the run. On Spark (parquet
+-- tables, no delete) a table rebuilt in full. Exponents stay below 2 ^ 1000 (doubles reach 2 ^ 1023)
 -- while the events span under 1,000 half-lives: 19 years at the shortest half-life shipped, 7 days.
 with
 
@@ -21,10 +37,10 @@ engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
--- the first event day of all: weights grow from it
-epoch as (
-    select min(event_date) as epoch_date
-    from daily_counts
+-- the computed leads, their events fingerprint and the first event day of all (weights grow from it)
+computed_leads as (
+    select * from {{ ref('int_engagement_state_leads') }}
+    where is_computed
 ),
 
 rule_days as (
@@ -38,7 +54,8 @@ rule_days as (
         engagement_rules.half_life_days,
         engagement_rules.max_per_day,
         engagement_rules.max_total,
-        epoch.epoch_date,
+        computed_leads.epoch_date,
+        computed_leads.events_fingerprint,
         case
             when engagement_rules.max_per_day is null then daily_counts.matched_event_count
             when daily_counts.matched_event_count < engagement_rules.max_per_day
@@ -46,7 +63,8 @@ rule_days as (
             else engagement_rules.max_per_day
         end as day_capped_count
     from daily_counts
-    cross join epoch
+    inner join computed_leads
+        on daily_counts.lead_id = computed_leads.lead_id
     inner join engagement_rules
         on
             daily_counts.scoring_model_id = engagement_rules.scoring_model_id
@@ -124,6 +142,7 @@ final as (
         matched_weight_through,
         filtered_through,
         last_matched_date,
+        events_fingerprint,
         -- where the total cap cuts: events (and their weight) before it do not count
         case
             when max_total is null or capped_through <= max_total then 0

@@ -2,8 +2,9 @@
 -- CRM record(s) (stg_crm__leads, the lead and the duplicates folded into it), its attribute versions
 -- (fit rules and segments) and its resolved events (engagement rules, inactivity, milestones), plus
 -- the first event day of the data (the decay epoch of int_engagement_rule_daily_states). Everything
--- else a score depends on is configuration and code, fingerprinted in int_scoring_scope. A lead whose
--- fingerprint is unchanged since its stored scores were computed keeps them at past dates.
+-- else a score depends on is configuration and code (macro scoring_code_fingerprint). A lead whose
+-- fingerprint is unchanged since its stored scores were computed keeps them at past dates; a lead
+-- whose events_fingerprint is unchanged keeps its engagement states (int_engagement_state_leads).
 with
 
 leads as (
@@ -51,7 +52,16 @@ final as (
     select
         input_fingerprints.lead_id,
         {{ hash_agg(['input_fingerprints.input_name', 'input_fingerprints.fingerprint', 'epoch.epoch_date']) }}
-            as input_fingerprint
+            as input_fingerprint,
+        max(
+            case
+                when input_fingerprints.input_name = 'events'
+                    then {{ dbt.concat([
+                        'input_fingerprints.fingerprint', "'@'", dbt.cast('epoch.epoch_date', dbt.type_string()),
+                    ]) }}
+            end
+        ) as events_fingerprint,
+        max(epoch.epoch_date) as epoch_date
     from input_fingerprints
     cross join epoch
     group by input_fingerprints.lead_id
