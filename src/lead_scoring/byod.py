@@ -772,6 +772,9 @@ def _manifest(
             "evaluation_holdout": holdout,
             "evaluation_random_seed": mapping.random_seed,
             "prediction_label_window_days": window,
+            # the scoring calendar (week-end checkpoints, evaluation date) anchored on the evaluation
+            # date itself, so it is exactly one label window before the as-of date: every lead takes part
+            "scoring_calendar_anchor": (as_of - dt.timedelta(days=window)).isoformat(),
         }
         dates = {
             "created_from": created_at.min().date().isoformat(),

@@ -329,6 +329,19 @@ def warehouse_as_of_date(connection) -> date:
     return row[0]
 
 
+def warehouse_evaluation_date(connection, label_window_days: int) -> date:
+    """The evaluation date of the warehouse's reports (backtest cohort 0: the calendar date on or
+    before the as-of date minus the label window) when it is at most a month before that; else the
+    as-of date minus `label_window_days`. Either way every outcome in the window after it is known."""
+    latest = warehouse_as_of_date(connection) - timedelta(days=label_window_days)
+    row = connection.execute(
+        "select as_of_date from intermediate.int_scoring_dates where backtest_cohort_number = 0"
+    ).fetchone()
+    if row is not None and row[0] is not None and latest - timedelta(days=31) < row[0] <= latest:
+        return row[0]
+    return latest
+
+
 def training_cutoffs(
     evaluation_date: date, label_window_days: int, count: int, interval_days: int
 ) -> list[date]:
@@ -1266,13 +1279,14 @@ def holdout_auc(
     database: Path, truth_file: Path, model_ids: Sequence[str], label_window_days: int = LABEL_WINDOW_DAYS
 ) -> dict[str, float | int | str]:
     """Out-of-time holdout AUC against the generator's truth: the leads scored on the evaluation date E
-    (the warehouse's as-of date - label window; candidates are scored there too) that had not converted
+    (the warehouse's evaluation date, on or before its as-of date - label window; candidates are scored
+    there too) that had not converted
     by E; outcome = `has_converted` in the truth file, i.e. converted after E. AUC of the true
     probability (the best any lead-level model can rank) and of each model's total_score."""
     import duckdb
 
     with duckdb.connect(str(database), read_only=True) as connection:
-        evaluation_date = warehouse_as_of_date(connection) - timedelta(days=label_window_days)
+        evaluation_date = warehouse_evaluation_date(connection, label_window_days)
         scores = connection.execute(
             """
             select scores.lead_id, scores.scoring_model_id, scores.total_score
@@ -1368,8 +1382,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: no warehouse at {database}; run `make build` first")
         return 1
     with duckdb.connect(str(database), read_only=True) as connection:
-        as_of = warehouse_as_of_date(connection)
-    evaluation_date = args.evaluation_date or as_of - timedelta(days=args.label_window_days)
+        window = args.label_window_days
+        evaluation_date = args.evaluation_date or warehouse_evaluation_date(connection, window)
     cutoffs = args.cutoffs or training_cutoffs(
         evaluation_date, args.label_window_days, args.cutoff_count, args.cutoff_interval_days
     )

@@ -17,6 +17,7 @@ COPY_IGNORE = shutil.ignore_patterns(
     "logs",
     "warehouse",
     "data",
+    "build",  # benchmark, byod and cross-engine warehouses: gigabytes at scale M
     "reports",
     "__pycache__",
     "*.egg-info",
