@@ -229,27 +229,33 @@ def _value_text(value: Any, kind: str) -> str:
 
 
 def _reasons(contributions: pd.DataFrame, x: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:
-    """The three largest effects per lead in words: 'Pricing page views in the last 30 days: 3 (raises)'."""
+    """The three largest effects per lead in words: 'Pricing page views in the last 30 days: 3 (raises)'.
+    An effect under MIN_REASON_EFFECT ends a lead's list. Vectorised per position and feature: only the
+    chosen cells are put in words."""
     describe = dict(zip(catalogue["feature_name"], catalogue["description"], strict=True))
     kinds = dict(zip(catalogue["feature_name"], catalogue["feature_kind"], strict=True))
     names = np.array(contributions.columns)
     values = contributions.to_numpy()
     # Largest absolute effect first; ties by feature name (stable sort over name-sorted columns).
-    order = np.argsort(-np.abs(values), axis=1, kind="stable")
-    reasons: dict[str, list[Any]] = {"reason_1": [], "reason_2": [], "reason_3": []}
-    for row, lead_index in enumerate(x.index):
-        picked = []
-        for column in order[row, :3]:
-            effect = values[row, column]
-            if abs(effect) < MIN_REASON_EFFECT:
-                break
-            name = names[column]
-            direction = "raises" if effect > 0 else "lowers"
-            picked.append(
-                f"{describe[name]}: {_value_text(x.at[lead_index, name], kinds[name])} ({direction})"
-            )
-        for position, key in enumerate(reasons):
-            reasons[key].append(picked[position] if position < len(picked) else None)
+    order = np.argsort(-np.abs(values), axis=1, kind="stable")[:, :3]
+    effects = np.take_along_axis(values, order, axis=1)
+    kept = np.logical_and.accumulate(~(np.abs(effects) < MIN_REASON_EFFECT), axis=1)
+    reasons = {}
+    for position in range(order.shape[1]):
+        words = np.full(len(values), None, dtype=object)
+        for column_index, name in enumerate(names):
+            chosen = np.flatnonzero(kept[:, position] & (order[:, position] == column_index))
+            if len(chosen) == 0:
+                continue
+            cells = x[name].to_numpy()[chosen]
+            directions = np.where(effects[chosen, position] > 0, "raises", "lowers")
+            words[chosen] = [
+                f"{describe[name]}: {_value_text(value, kinds[name])} ({direction})"
+                for value, direction in zip(cells, directions, strict=True)
+            ]
+        reasons[f"reason_{position + 1}"] = words
+    for position in range(order.shape[1], 3):
+        reasons[f"reason_{position + 1}"] = np.full(len(values), None, dtype=object)
     return pd.DataFrame(reasons, index=x.index)
 
 
