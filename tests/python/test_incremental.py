@@ -10,7 +10,8 @@ each an incremental `dbt run`:
 4. a CRM export that changes one lead's buying timeline weeks ago (its past fit scores change);
 5. nothing new.
 
-Every public mart and the stored scores at all dates (int_lead_scores_as_of) must then equal a full
+Every public mart, the stored scores at all dates (int_lead_scores_as_of) and the predictive features
+(int_lead_features_as_of) must then equal a full
 refresh over the same files (which fits the predictive model anew, `prediction_reuse_fit: false`),
 each run's int_scoring_scope must hold only the as-of date, new calendar dates and the leads whose
 inputs changed, and the run with nothing new must reuse the stored predictive fits.
@@ -35,7 +36,7 @@ from lead_scoring.generate import generate
 CUTOFF = pd.Timestamp("2026-06-10")
 SPLIT_TABLES = ("web_events", "email_events")
 # every table of the marts schema is compared; the stored scores at every date too
-COMPARED_INTERMEDIATE = ("int_lead_scores_as_of",)
+COMPARED_INTERMEDIATE = ("int_lead_scores_as_of", "int_lead_features_as_of")
 CHANGED_ATTRIBUTE = {"attribute_name": "timeline", "attribute_value": "0-3 months"}
 
 
@@ -225,6 +226,7 @@ def test_same_tables_after_the_chain(chain: dict) -> None:
         "marts.rpt_scoring_model_evaluation",
         "marts.fct_lead_conversion_predictions",
         "intermediate.int_lead_scores_as_of",
+        "intermediate.int_lead_features_as_of",
     ],
 )
 def test_incremental_chain_equals_full_refresh(chain: dict, table: str) -> None:

@@ -1,3 +1,14 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['lead_id', 'feature_date'],
+        on_schema_change='fail',
+        post_hook=[
+            "{{ delete_rows_not_in(this, ref('int_lead_conversion_labels'), ['lead_id', 'feature_date']) }}",
+        ],
+    )
+}}
 {%- set categorical_attributes = [
     'industry', 'country', 'lead_source', 'seniority', 'email_domain_class', 'job_title', 'timeline',
     'budget_confirmed', 'product_interest', 'tech_stack', 'preferred_language', 'newsletter_opt_in',
@@ -17,15 +28,48 @@
 -- sales ratings. Opportunities are the outcome and never a feature. The lists above name feature
 -- columns (SQL needs them at compile time); which of them the model uses, and how a reason reads,
 -- is the predictive_features seed.
+-- Incremental (the predictive models run on DuckDB only): a run computes the lead-dates it does not
+-- hold with the lead's current input fingerprint (int_lead_input_fingerprints and the code
+-- fingerprint): the new scoring date for every lead, and every date of the leads whose inputs
+-- changed; the training cutoffs are calendar dates, so the rest is kept. Lead-dates the labels no
+-- longer hold are deleted after the run.
 with
 
-labels as (
+label_dates as (
     -- Both prediction runs read some dates (the holdout's scoring date is a training cutoff of the
     -- current run): features are computed once per lead and date.
     select distinct
         lead_id,
         feature_date
     from {{ ref('int_lead_conversion_labels') }}
+),
+
+fingerprints as (
+    select * from {{ ref('int_lead_input_fingerprints') }}
+),
+
+labels as (
+    select
+        label_dates.lead_id,
+        label_dates.feature_date,
+        {{ dbt.concat([
+            "coalesce(fingerprints.input_fingerprint, 'none')", "'/'", "'" ~ scoring_code_fingerprint() ~ "'",
+        ]) }} as input_fingerprint
+    from label_dates
+    left join fingerprints
+        on label_dates.lead_id = fingerprints.lead_id
+    {% if is_incremental() -%}
+        where not exists (
+            select 1
+            from {{ this }} as stored
+            where
+                stored.lead_id = label_dates.lead_id
+                and stored.feature_date = label_dates.feature_date
+                and stored.input_fingerprint = {{ dbt.concat([
+                    "coalesce(fingerprints.input_fingerprint, 'none')", "'/'", "'" ~ scoring_code_fingerprint() ~ "'",
+                ]) }}
+        )
+    {%- endif %}
 ),
 
 attribute_versions as (
@@ -210,7 +254,8 @@ final as (
         coalesce(engagement_recency.engagement_day_count_90d, 0) as engagement_day_count_90d,
         engagement_recency.days_since_last_engagement,
         ratings.rating as latest_sales_rating_90d,
-        disqualifications.lead_id is not null as is_disqualified
+        disqualifications.lead_id is not null as is_disqualified,
+        labels.input_fingerprint
     from labels
     inner join leads
         on labels.lead_id = leads.lead_id

@@ -1,6 +1,7 @@
--- One row per canonical lead with a fingerprint of every input its scores are computed from: its
--- CRM record(s) (stg_crm__leads, the lead and the duplicates folded into it), its attribute versions
--- (fit rules and segments) and its resolved events (engagement rules, inactivity, milestones), plus
+-- One row per canonical lead with a fingerprint of every input its scores and predictive features
+-- are computed from: its CRM record(s) (stg_crm__leads, the lead and the duplicates folded into it),
+-- its attribute versions (fit rules and segments), its resolved events (engagement rules,
+-- inactivity, milestones) and its identified web visitors (when their visits became known), plus
 -- the first event day of the data (the decay epoch of int_engagement_rule_daily_states). Everything
 -- else a score depends on is configuration and code (macro scoring_code_fingerprint). A lead whose
 -- fingerprint is unchanged since its stored scores were computed keeps them at past dates; a lead
@@ -17,6 +18,10 @@ attribute_versions as (
 
 events as (
     select * from {{ ref('int_lead_events_resolved') }}
+),
+
+visitors as (
+    select * from {{ ref('int_web_visitors_identified') }}
 ),
 
 epoch as (
@@ -46,6 +51,15 @@ input_fingerprints as (
     from events
     where lead_id is not null
     group by lead_id
+    union all
+    select
+        coalesce(leads.canonical_lead_id, leads.lead_id) as lead_id,
+        'visitors' as input_name,
+        {{ hash_agg(['visitors.anonymous_id', 'visitors.lead_id', 'visitors.identified_at']) }} as fingerprint
+    from visitors
+    inner join leads
+        on visitors.lead_id = leads.lead_id
+    group by coalesce(leads.canonical_lead_id, leads.lead_id)
 ),
 
 final as (
