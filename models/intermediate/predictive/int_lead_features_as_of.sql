@@ -52,9 +52,7 @@ labels as (
     select
         label_dates.lead_id,
         label_dates.feature_date,
-        {{ dbt.concat([
-            "coalesce(fingerprints.input_fingerprint, 'none')", "'/'", "'" ~ scoring_code_fingerprint() ~ "'",
-        ]) }} as input_fingerprint
+        coalesce(fingerprints.input_fingerprint, 'none') as input_fingerprint
     from label_dates
     left join fingerprints
         on label_dates.lead_id = fingerprints.lead_id
@@ -65,9 +63,7 @@ labels as (
             where
                 stored.lead_id = label_dates.lead_id
                 and stored.feature_date = label_dates.feature_date
-                and stored.input_fingerprint = {{ dbt.concat([
-                    "coalesce(fingerprints.input_fingerprint, 'none')", "'/'", "'" ~ scoring_code_fingerprint() ~ "'",
-                ]) }}
+                and stored.input_fingerprint = coalesce(fingerprints.input_fingerprint, 'none')
         )
     {%- endif %}
 ),

@@ -4,7 +4,6 @@
     --full-refresh or Spark (a table there): every lead is computed then.
 -#}
 {%- set previous = stored_relation('int_engagement_rule_daily_states', 'events_fingerprint') -%}
-{%- set code_fingerprint = scoring_code_fingerprint() -%}
 -- One row per canonical lead with events: its events fingerprint (its resolved events and the decay
 -- epoch, int_lead_input_fingerprints, with the code and configuration fingerprint), the epoch, and
 -- whether this run computes its engagement states (is_computed): always on a full refresh, else
@@ -31,7 +30,7 @@ fingerprints as (
 leads as (
     select
         lead_id,
-        {{ dbt.concat(['events_fingerprint', "'/'", "'" ~ code_fingerprint ~ "'"]) }} as events_fingerprint,
+        events_fingerprint,
         epoch_date
     from fingerprints
     where events_fingerprint is not null

@@ -1,9 +1,11 @@
+{%- set code_fingerprint = scoring_code_fingerprint() -%}
 -- One row per canonical lead with a fingerprint of every input its scores and predictive features
 -- are computed from: its CRM record(s) (stg_crm__leads, the lead and the duplicates folded into it),
 -- its attribute versions (fit rules and segments), its resolved events (engagement rules,
 -- inactivity, milestones) and its identified web visitors (when their visits became known), plus
 -- the first event day of the data (the decay epoch of int_engagement_rule_daily_states). Everything
--- else a score depends on is configuration and code (macro scoring_code_fingerprint). A lead whose
+-- else a score depends on is configuration and code (macro scoring_code_fingerprint), appended to
+-- both fingerprints here so that every model comparing them reads one value. A lead whose
 -- fingerprint is unchanged since its stored scores were computed keeps them at past dates; a lead
 -- whose events_fingerprint is unchanged keeps its engagement states (int_engagement_state_leads).
 with
@@ -65,13 +67,16 @@ input_fingerprints as (
 final as (
     select
         input_fingerprints.lead_id,
-        {{ hash_agg(['input_fingerprints.input_name', 'input_fingerprints.fingerprint', 'epoch.epoch_date']) }}
-            as input_fingerprint,
+        {{ dbt.concat([
+            hash_agg(['input_fingerprints.input_name', 'input_fingerprints.fingerprint', 'epoch.epoch_date']),
+            "'/" ~ code_fingerprint ~ "'",
+        ]) }} as input_fingerprint,
         max(
             case
                 when input_fingerprints.input_name = 'events'
                     then {{ dbt.concat([
                         'input_fingerprints.fingerprint', "'@'", dbt.cast('epoch.epoch_date', dbt.type_string()),
+                        "'/" ~ code_fingerprint ~ "'",
                     ]) }}
             end
         ) as events_fingerprint,

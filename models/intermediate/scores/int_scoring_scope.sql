@@ -1,12 +1,11 @@
 {#-
     What this run scores. The stored scores (int_lead_scores_as_of, an incremental model; it cannot be
-    ref'd here, it is downstream) say per row which input fingerprint they were computed from. Code and
-    configuration are fingerprinted at compile time (macro scoring_code_fingerprint). A change to
-    them, a --full-refresh, or no stored scores (first run, Spark, where the scores are a table)
-    score everything.
+    ref'd here, it is downstream) say per row which input fingerprint they were computed from (it
+    carries the code and configuration fingerprint, int_lead_input_fingerprints). A change to them,
+    a --full-refresh, or no stored scores (first run, Spark, where the scores are a table) score
+    everything.
 -#}
 {%- set previous = stored_relation('int_lead_scores_as_of', 'input_fingerprint') -%}
-{%- set code_fingerprint = scoring_code_fingerprint() -%}
 -- One row per scoring date, lead and scoring model that this run scores (int_scoring_population's
 -- rows, and the lead's input fingerprint), and why:
 -- * full_refresh: no usable stored scores (first run, --full-refresh, Spark);
@@ -59,9 +58,7 @@ population_fingerprinted as (
         population.lead_id,
         population.scoring_model_id,
         population.is_active_model,
-        {{ dbt.concat([
-            "coalesce(fingerprints.input_fingerprint, 'none')", "'/'", "'" ~ code_fingerprint ~ "'",
-        ]) }} as input_fingerprint
+        coalesce(fingerprints.input_fingerprint, 'none') as input_fingerprint
     from population
     left join fingerprints
         on population.lead_id = fingerprints.lead_id
