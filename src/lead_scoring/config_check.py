@@ -21,6 +21,7 @@ FAILED = {"fail", "error", "runtime error"}
 # What a failing generic test means, in words.
 CHECK_MEANINGS = {
     "not_null": "a required value is empty",
+    "not_null_columns": "a required value is empty",
     "unique": "a value that must be unique is repeated",
     "accepted_values": "a value is not one of the allowed ones",
     "relationships": "a value refers to something that does not exist",

@@ -43,6 +43,9 @@ computed_leads as (
     where is_computed
 ),
 
+-- Only what the running totals need goes through the two window passes (sorted, and spilled at large
+-- scale): keys, day counts and weights. The lead's events fingerprint and epoch and the rule's
+-- parameters are joined back afterwards, so the long fingerprint text is not carried through sorts.
 rule_days as (
     select
         daily_counts.lead_id,
@@ -51,17 +54,23 @@ rule_days as (
         daily_counts.event_date,
         daily_counts.matched_event_count,
         daily_counts.filtered_event_count,
-        engagement_rules.half_life_days,
-        engagement_rules.max_per_day,
         engagement_rules.max_total,
-        computed_leads.epoch_date,
-        computed_leads.events_fingerprint,
         case
             when engagement_rules.max_per_day is null then daily_counts.matched_event_count
             when daily_counts.matched_event_count < engagement_rules.max_per_day
                 then daily_counts.matched_event_count
             else engagement_rules.max_per_day
-        end as day_capped_count
+        end as day_capped_count,
+        -- 1 / the decay factor from the epoch: later days weigh more, by 2 per half-life
+        case
+            when engagement_rules.half_life_days is null then 1.0
+            else
+                power(
+                    2.0,
+                    cast({{ days_between('computed_leads.epoch_date', 'daily_counts.event_date') }} as {{ type_double() }})
+                    / engagement_rules.half_life_days
+                )
+        end as growth_weight
     from daily_counts
     inner join computed_leads
         on daily_counts.lead_id = computed_leads.lead_id
@@ -69,17 +78,6 @@ rule_days as (
         on
             daily_counts.scoring_model_id = engagement_rules.scoring_model_id
             and daily_counts.rule_id = engagement_rules.rule_id
-),
-
-weighted_days as (
-    select
-        *,
-        -- 1 / the decay factor from the epoch: later days weigh more, by 2 per half-life
-        case
-            when half_life_days is null then 1.0
-            else power(2.0, cast({{ days_between('epoch_date', 'event_date') }} as {{ type_double() }}) / half_life_days)
-        end as growth_weight
-    from rule_days
 ),
 
 running_totals as (
@@ -95,7 +93,7 @@ running_totals as (
             partition by lead_id, scoring_model_id, rule_id
             order by event_date
         ) as next_event_date
-    from weighted_days
+    from rule_days
     window rule_history as (
         partition by lead_id, scoring_model_id, rule_id
         order by event_date
@@ -124,38 +122,45 @@ cap_frames as (
 
 final as (
     select
-        lead_id,
-        scoring_model_id,
-        rule_id,
-        event_date,
-        next_event_date,
-        epoch_date,
-        half_life_days,
-        max_per_day,
-        max_total,
-        matched_event_count,
-        filtered_event_count,
-        day_capped_count,
-        capped_through,
-        capped_weight_through,
-        matched_through,
-        matched_weight_through,
-        filtered_through,
-        last_matched_date,
-        events_fingerprint,
+        cap_frames.lead_id,
+        cap_frames.scoring_model_id,
+        cap_frames.rule_id,
+        cap_frames.event_date,
+        cap_frames.next_event_date,
+        computed_leads.epoch_date,
+        engagement_rules.half_life_days,
+        engagement_rules.max_per_day,
+        engagement_rules.max_total,
+        cap_frames.matched_event_count,
+        cap_frames.filtered_event_count,
+        cap_frames.day_capped_count,
+        cap_frames.capped_through,
+        cap_frames.capped_weight_through,
+        cap_frames.matched_through,
+        cap_frames.matched_weight_through,
+        cap_frames.filtered_through,
+        cap_frames.last_matched_date,
+        computed_leads.events_fingerprint,
         -- where the total cap cuts: events (and their weight) before it do not count
         case
-            when max_total is null or capped_through <= max_total then 0
-            else capped_through - max_total
+            when cap_frames.max_total is null or cap_frames.capped_through <= cap_frames.max_total then 0
+            else cap_frames.capped_through - cap_frames.max_total
         end as cap_cut_count,
         case
-            when max_total is null or capped_through <= max_total then 0.0
-            when max_total = 0 then capped_weight_through
+            when cap_frames.max_total is null or cap_frames.capped_through <= cap_frames.max_total then 0.0
+            when cap_frames.max_total = 0 then cap_frames.capped_weight_through
             else
-                capped_weight_through - frame_weight
-                + (capped_through - max_total - frame_first_start) * frame_first_weight
+                cap_frames.capped_weight_through - cap_frames.frame_weight
+                + (cap_frames.capped_through - cap_frames.max_total - cap_frames.frame_first_start)
+                * cap_frames.frame_first_weight
         end as cap_cut_weight
     from cap_frames
+    inner join computed_leads
+        on cap_frames.lead_id = computed_leads.lead_id
+    inner join engagement_rules
+        on
+            cap_frames.scoring_model_id = engagement_rules.scoring_model_id
+            and cap_frames.rule_id = engagement_rules.rule_id
 )
 
 select * from final
