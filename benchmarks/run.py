@@ -298,8 +298,9 @@ _SINGLE_RUNNER = """
 import os, sys, duckdb
 sql = open(sys.argv[1]).read().rstrip().rstrip(';')
 con = duckdb.connect()
-# the same memory limit as the dbt build's (profiles.yml)
+# the same memory limit and insertion-order setting as the dbt build's (profiles.yml)
 con.execute(f"set memory_limit = '{os.environ.get('LEAD_SCORING_DUCKDB_MEMORY', '4GB')}'")
+con.execute("set preserve_insertion_order = false")
 con.execute(f"copy ({sql}) to '{sys.argv[2]}' (format parquet)")
 print(con.execute(f"select count(*) from read_parquet('{sys.argv[2]}')").fetchone()[0], 'rows')
 """

@@ -181,7 +181,7 @@ web_raw as (
     from read_parquet('@RAW_DIR@/web_events*.parquet', union_by_name = true)
 ),
 
-web_events as (
+web_usable as (
     select web_raw.*
     from web_raw
     cross join limits
@@ -190,11 +190,22 @@ web_events as (
         and (web_raw.lead_id is not null or web_raw.anonymous_id is not null)
         and web_raw.occurred_at between limits.past_limit and limits.future_limit
         and web_raw.source_event_type in (select source_event_type from seed_event_types where source_system = 'web')
+),
+
+-- repeated event ids: only their rows are ranked (an aggregate, not a window over every event)
+web_repeated_ids as (
+    select event_id from web_usable group by event_id having count(*) > 1
+),
+
+web_events as (
+    select * from web_usable
+    where event_id not in (select event_id from web_repeated_ids)
+    union all
+    select * from web_usable
+    where event_id in (select event_id from web_repeated_ids)
     qualify row_number() over (
-        partition by web_raw.event_id
-        order by
-            web_raw.occurred_at, web_raw.source_event_type, coalesce(web_raw.lead_id, ''),
-            coalesce(web_raw.anonymous_id, ''), coalesce(web_raw.url_path, '')
+        partition by event_id
+        order by occurred_at, source_event_type, coalesce(lead_id, ''), coalesce(anonymous_id, ''), coalesce(url_path, '')
     ) = 1
 ),
 
@@ -215,7 +226,7 @@ email_raw as (
     from read_parquet('@RAW_DIR@/email_events*.parquet', union_by_name = true)
 ),
 
-email_events as (
+email_usable as (
     select email_raw.*
     from email_raw
     cross join limits
@@ -224,11 +235,22 @@ email_events as (
         and email_raw.lead_id is not null
         and email_raw.occurred_at between limits.past_limit and limits.future_limit
         and email_raw.source_event_type in (select source_event_type from seed_event_types where source_system = 'email')
+),
+
+-- repeated event ids: only their rows are ranked (an aggregate, not a window over every event)
+email_repeated_ids as (
+    select event_id from email_usable group by event_id having count(*) > 1
+),
+
+email_events as (
+    select * from email_usable
+    where event_id not in (select event_id from email_repeated_ids)
+    union all
+    select * from email_usable
+    where event_id in (select event_id from email_repeated_ids)
     qualify row_number() over (
-        partition by email_raw.event_id
-        order by
-            email_raw.occurred_at, email_raw.source_event_type, email_raw.lead_id,
-            coalesce(email_raw.campaign_id, ''), coalesce(email_raw.clicked_url, '')
+        partition by event_id
+        order by occurred_at, source_event_type, lead_id, coalesce(campaign_id, ''), coalesce(clicked_url, '')
     ) = 1
 ),
 

@@ -10,75 +10,109 @@
 -- window are the difference, those counted start after the later of the window's and the total
 -- cap's cut, and the decayed sum is the weighted running total x 0.5 ^ (days from the state's epoch
 -- to T / half-life). Each scoring date joins one state per lead and rule, not every event day.
+-- Which states a run reads: for the as-of date, every lead's; for past dates (history checkpoints,
+-- backtest dates), only the states of the leads scored at past dates this run: every lead on a full
+-- refresh, the leads whose inputs changed on a daily run. The states and the scope are read with
+-- ref() where they are used, not through import CTEs: DuckDB materializes a CTE that is read more
+-- than once, which here would copy tens of millions of states per run.
+{%- set passes = [
+    {'dates': 'current_dates', 'leads': none},
+    {'dates': 'past_dates', 'leads': 'past_scope'},
+] %}
 with
-
-population as (
-    select * from {{ ref('int_scoring_scope') }}
-),
-
-daily_states as (
-    select * from {{ ref('int_engagement_rule_daily_states') }}
-),
 
 engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
-scoring_dates as (
-    select distinct as_of_date
-    from population
+-- one row (an aggregate without group by: the engine knows it, and compares each state with the date
+-- instead of sorting all states for a range join)
+current_dates as (
+    select max(as_of_date) as as_of_date
+    from {{ ref('int_scoring_scope') }}
+    where is_current
 ),
 
-rule_states as (
-    select
-        daily_states.*,
-        engagement_rules.score_group,
-        cast(engagement_rules.points as {{ type_double() }}) as points,
-        engagement_rules.window_days
-    from daily_states
-    inner join engagement_rules
-        on
-            daily_states.scoring_model_id = engagement_rules.scoring_model_id
-            and daily_states.rule_id = engagement_rules.rule_id
+past_dates as (
+    select distinct as_of_date
+    from {{ ref('int_scoring_scope') }}
+    where not is_current
+),
+
+past_scope as (
+    select distinct
+        lead_id,
+        scoring_model_id
+    from {{ ref('int_scoring_scope') }}
+    where not is_current
 ),
 
 -- the state in force at each scoring date: the last event day on or before it, where that day is
 -- still inside the recency window (else no event of the rule is: no row)
 state_at_date as (
-    select
-        rule_states.*,
-        scoring_dates.as_of_date
-    from rule_states
-    inner join scoring_dates
-        on
-            rule_states.event_date <= scoring_dates.as_of_date
-            and (rule_states.next_event_date is null or rule_states.next_event_date > scoring_dates.as_of_date)
-            and (
-                rule_states.window_days is null
-                or {{ add_days('rule_states.event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
-            )
+    {%- for pass in passes %}
+        select
+            daily_states.*,
+            engagement_rules.score_group,
+            cast(engagement_rules.points as {{ type_double() }}) as points,
+            engagement_rules.window_days,
+            scoring_dates.as_of_date
+        from {{ ref('int_engagement_rule_daily_states') }} as daily_states
+        inner join engagement_rules
+            on
+                daily_states.scoring_model_id = engagement_rules.scoring_model_id
+                and daily_states.rule_id = engagement_rules.rule_id
+        {%- if pass.leads %}
+            inner join {{ pass.leads }} as scoped_leads
+                on
+                    daily_states.lead_id = scoped_leads.lead_id
+                    and daily_states.scoring_model_id = scoped_leads.scoring_model_id
+        {%- endif %}
+        inner join {{ pass.dates }} as scoring_dates
+            on
+                daily_states.event_date <= scoring_dates.as_of_date
+                and (daily_states.next_event_date is null or daily_states.next_event_date > scoring_dates.as_of_date)
+                and (
+                    engagement_rules.window_days is null
+                    or {{ add_days('daily_states.event_date', 'engagement_rules.window_days') }} > scoring_dates.as_of_date
+                )
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 -- the state just before the recency window: the last event day on or before date - window_days,
 -- where a later event day is inside the window (else state_at_date has no row for the date)
 state_before_window as (
-    select
-        scoring_dates.as_of_date,
-        rule_states.lead_id,
-        rule_states.scoring_model_id,
-        rule_states.rule_id,
-        rule_states.capped_through,
-        rule_states.capped_weight_through,
-        rule_states.matched_through,
-        rule_states.matched_weight_through,
-        rule_states.filtered_through
-    from rule_states
-    inner join scoring_dates
-        on
-            {{ add_days('rule_states.event_date', 'rule_states.window_days') }} <= scoring_dates.as_of_date
-            and rule_states.next_event_date <= scoring_dates.as_of_date
-            and {{ add_days('rule_states.next_event_date', 'rule_states.window_days') }} > scoring_dates.as_of_date
-    where rule_states.window_days is not null and rule_states.next_event_date is not null
+    {%- for pass in passes %}
+        select
+            scoring_dates.as_of_date,
+            daily_states.lead_id,
+            daily_states.scoring_model_id,
+            daily_states.rule_id,
+            daily_states.capped_through,
+            daily_states.capped_weight_through,
+            daily_states.matched_through,
+            daily_states.matched_weight_through,
+            daily_states.filtered_through
+        from {{ ref('int_engagement_rule_daily_states') }} as daily_states
+        inner join engagement_rules
+            on
+                daily_states.scoring_model_id = engagement_rules.scoring_model_id
+                and daily_states.rule_id = engagement_rules.rule_id
+        {%- if pass.leads %}
+            inner join {{ pass.leads }} as scoped_leads
+                on
+                    daily_states.lead_id = scoped_leads.lead_id
+                    and daily_states.scoring_model_id = scoped_leads.scoring_model_id
+        {%- endif %}
+        inner join {{ pass.dates }} as scoring_dates
+            on
+                {{ add_days('daily_states.event_date', 'engagement_rules.window_days') }} <= scoring_dates.as_of_date
+                and daily_states.next_event_date <= scoring_dates.as_of_date
+                and {{ add_days('daily_states.next_event_date', 'engagement_rules.window_days') }} > scoring_dates.as_of_date
+        where engagement_rules.window_days is not null and daily_states.next_event_date is not null
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 in_window as (
@@ -121,7 +155,7 @@ in_window as (
             )
         end as decay_from_epoch
     from state_at_date
-    inner join population
+    inner join {{ ref('int_scoring_scope') }} as population
         on
             state_at_date.as_of_date = population.as_of_date
             and state_at_date.lead_id = population.lead_id
