@@ -66,6 +66,14 @@ class Step:
     output: str
 
 
+class StepFailed(Exception):
+    """A step's command exited non-zero: how long it ran, its peak memory and the end of its output."""
+
+    def __init__(self, seconds: float, peak_rss_mb: float, message: str, last_line: str) -> None:
+        super().__init__(message)
+        self.seconds, self.peak_rss_mb, self.last_line = seconds, peak_rss_mb, last_line
+
+
 def _tree_rss(root: int) -> int:
     """Resident bytes of ``root`` and all its descendants (0 for processes that vanished)."""
     children: dict[int, list[int]] = {}
@@ -113,10 +121,16 @@ def run_step(args: list[str], env: dict[str, str] | None = None, log: Path | Non
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     output = out_path.read_text() if log else ""
-    if proc.returncode != 0:
-        tail = "\n".join(output.splitlines()[-30:])
-        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(args)}\n{tail}")
     peak_bytes = max(peak[0], usage.ru_maxrss * 1024)
+    if proc.returncode != 0:
+        lines = [line for line in output.splitlines() if line.strip()]
+        errors = [line for line in lines if "Error" in line]
+        raise StepFailed(
+            seconds,
+            peak_bytes / 2**20,
+            f"benchmark step failed ({proc.returncode}): {' '.join(args)}\n" + "\n".join(lines[-30:]),
+            (errors or lines or [f"exit status {proc.returncode}"])[-1].strip()[:300],
+        )
     return Step(seconds=seconds, peak_rss_mb=peak_bytes / 2**20, output=output)
 
 
@@ -205,10 +219,27 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
         log=work / "generate.log",
     )  # fmt: skip
     counts = _row_counts(raw)
+    # A step that fails (at L: out of memory or disk) is recorded with how long it ran and why,
+    # and the steps that need its result are skipped; the others still run.
+    failed: dict[str, dict] = {}
+
+    def attempt(name: str, args: list[str], **kwargs: object) -> Step | None:
+        try:
+            return run_step(args, **kwargs)  # type: ignore[arg-type]
+        except StepFailed as error:
+            failed[name] = {
+                "after_s": round(error.seconds, 1),
+                "peak_rss_mb": round(error.peak_rss_mb),
+                "error": error.last_line,
+            }
+            print(f"[{scale}] {name} failed after {error.seconds:.0f} s: {error.last_line}", flush=True)
+            return None
+
     full = None
     if full_builds:
         print(f"[{scale}] dbt build --full-refresh", flush=True)
-        full = run_step(
+        full = attempt(
+            "full_build",
             [str(BIN / "dbt"), "build", "--full-refresh", *dbt_paths],
             env=dbt_env,
             log=work / "full_build.log",
@@ -220,7 +251,8 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
     path_args = ["--target-path", str(work / "target_path"), "--log-path", str(work / "logs_path"),
                  "--vars", "{score_history_checkpoints: 0, backtest_cohorts: 0}"]  # fmt: skip
     run_step([str(BIN / "dbt"), "seed", *path_args], env=path_env, log=work / "scoring_path_seed.log")
-    scoring_path = run_step(
+    scoring_path = attempt(
+        "scoring_path",
         [str(BIN / "dbt"), "run", "--select", "+fct_lead_scores", *path_args],
         env=path_env,
         log=work / "scoring_path.log",
@@ -229,17 +261,23 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
     sql_file = work / "single_query.sql"
     single_parquet = work / "single_query.parquet"
     sql_file.write_text(single_query_sql(raw))
-    single = run_step(
+    single = attempt(
+        "single_query",
         [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(single_parquet)],
         log=work / "single_query.log",
     )
     # against the full build's published marts, else the scoring path's work copy (a partial run)
-    agreement = compare_with_mart(
-        single_parquet, warehouse if full_builds else work / "scoring_path" / "work" / "lead_scoring.duckdb"
-    )
+    reference = full if full_builds else scoring_path
+    agreement = None
+    if single is not None and reference is not None:
+        marts = warehouse if full_builds else work / "scoring_path" / "work" / "lead_scoring.duckdb"
+        agreement = compare_with_mart(single_parquet, marts)
     steps = {"generate": gen_step, "full_build": full, "scoring_path": scoring_path, "single_query": single}
-    if full_builds:
-        steps.update(_append_and_incremental(scale, work, raw, sql_file, warehouse, dbt_env, dbt_paths))
+    if full is not None:
+        check_single = single is not None
+        steps.update(
+            _append_and_incremental(scale, work, raw, sql_file, warehouse, dbt_env, dbt_paths, check_single)
+        )
     measured = {name: step for name, step in steps.items() if isinstance(step, Step)}
     return {
         "scale": scale,
@@ -248,8 +286,8 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
         "generate_s": round(gen_step.seconds, 1),
         "full_build_s": _rounded(full),
         "incremental_s": _rounded(steps.get("incremental")),
-        "single_query_s": round(single.seconds, 1),
-        "scoring_path_s": round(scoring_path.seconds, 1),
+        "single_query_s": _rounded(single),
+        "scoring_path_s": _rounded(scoring_path),
         "peak_rss_mb": round(max(s.peak_rss_mb for s in measured.values())),
         "append_day_s": _rounded(steps.get("append")),
         "measured_on": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
@@ -263,6 +301,7 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
         "scoring_path_includes": SCORING_PATH_INCLUDES,
         "single_query_agreement": agreement,
         "single_query_agreement_after_incremental": steps.get("agreement_after"),
+        "failed_steps": failed,
     }
 
 
@@ -271,7 +310,14 @@ def _rounded(step: Step | None) -> float | None:
 
 
 def _append_and_incremental(
-    scale: str, work: Path, raw: Path, sql_file: Path, warehouse: Path, dbt_env: dict, dbt_paths: list[str]
+    scale: str,
+    work: Path,
+    raw: Path,
+    sql_file: Path,
+    warehouse: Path,
+    dbt_env: dict,
+    dbt_paths: list[str],
+    check_single: bool = True,
 ) -> dict:
     """Append a day, build incrementally, and check the marts against the single query again."""
     cli = str(BIN / "lead-scoring")
@@ -281,6 +327,8 @@ def _append_and_incremental(
     )
     print(f"[{scale}] dbt build (incremental)", flush=True)
     incremental = run_step([str(BIN / "dbt"), "build", *dbt_paths], env=dbt_env, log=work / "incremental.log")
+    if not check_single:  # the single query did not fit the first time: no second attempt
+        return {"append": append, "incremental": incremental}
     # the incremental build's marts against the single query over the appended data (untimed check)
     after_parquet = work / "single_query_after_append.parquet"
     run_step(
@@ -324,11 +372,11 @@ def print_table(entries: list[dict]) -> None:
     )
     print(header)
     for e in entries:
-        agree = e.get("single_query_agreement", {}).get("total_within_0_01_share")
+        agree = (e.get("single_query_agreement") or {}).get("total_within_0_01_share")
         print(
             f"{e['scale']:<6}{e['leads']:>10,}{e['events']:>12,}{e['generate_s']:>9.1f}s"
             f"{_seconds(e['full_build_s']):>12}{_seconds(e['incremental_s']):>13}"
-            f"{_seconds(e.get('scoring_path_s')):>14}{e['single_query_s']:>13.1f}s"
+            f"{_seconds(e.get('scoring_path_s')):>14}{_seconds(e['single_query_s']):>14}"
             f"{e['peak_rss_mb'] / 1024:>8.2f}GB"
             f"{'' if agree is None else f'{100 * agree:.1f}%':>8}"
         )
@@ -341,10 +389,14 @@ def print_table(entries: list[dict]) -> None:
     )
     for e in entries:
         full, single, inc = e["full_build_s"], e["single_query_s"], e["incremental_s"]
-        if full is None or inc is None:
-            print(f"targets {e['scale']}: builds not run (BENCH_BUILDS=0); peak <= 6 GB: "
+        for name, failure in (e.get("failed_steps") or {}).items():
+            print(f"{e['scale']}: {name} FAILED after {failure['after_s']:.0f} s: {failure['error']}")
+        if full is None or inc is None or single is None:
+            path = e.get("scoring_path_s")
+            ratio = path and single and f"{path / single:.1f} x single query"
+            print(f"targets {e['scale']}: not all builds and queries ran; peak <= 6 GB: "
                   f"{'met' if e['peak_rss_mb'] <= 6 * 1024 else 'NOT met'}; scoring path = "
-                  f"{e['scoring_path_s'] / single:.1f} x single query")  # fmt: skip
+                  f"{ratio or '-'}")  # fmt: skip
             continue
         print(
             f"targets {e['scale']}: full build <= 1.5 x single query + 5 s: "
@@ -378,7 +430,10 @@ def main() -> int:
     measured = {e["scale"]: e for e in previous.get("scales", [])}
     full_builds = os.environ.get("BENCH_BUILDS", "1") != "0"
     for scale in wanted:
-        measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale], full_builds)
+        try:
+            measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale], full_builds)
+        except StepFailed as error:  # generation or the seeds: nothing to measure at this scale
+            raise SystemExit(str(error)) from None
     entries = [measured[s] for s in (*DEV_SCALES, *SCALES) if s in measured]
     result = {
         "machine": machine(),
