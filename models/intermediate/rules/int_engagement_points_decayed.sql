@@ -14,7 +14,9 @@
 -- backtest dates), only the states of the leads scored at past dates this run: every lead on a full
 -- refresh, the leads whose inputs changed on a daily run. The states and the scope are read with
 -- ref() where they are used, not through import CTEs: DuckDB materializes a CTE that is read more
--- than once, which here would copy tens of millions of states per run.
+-- than once, which here would copy tens of millions of states per run. A --full-refresh scores every
+-- lead at every date: the past dates' lead filter is left out (the join with the scope below keeps
+-- exactly the rows it would).
 {%- set passes = [
     {'dates': 'current_dates', 'leads': none},
     {'dates': 'past_dates', 'leads': 'past_scope'},
@@ -62,7 +64,7 @@ state_at_date as (
             on
                 daily_states.scoring_model_id = engagement_rules.scoring_model_id
                 and daily_states.rule_id = engagement_rules.rule_id
-        {%- if pass.leads %}
+        {%- if pass.leads and not flags.FULL_REFRESH %}
             inner join {{ pass.leads }} as scoped_leads
                 on
                     daily_states.lead_id = scoped_leads.lead_id
@@ -99,7 +101,7 @@ state_before_window as (
             on
                 daily_states.scoring_model_id = engagement_rules.scoring_model_id
                 and daily_states.rule_id = engagement_rules.rule_id
-        {%- if pass.leads %}
+        {%- if pass.leads and not flags.FULL_REFRESH %}
             inner join {{ pass.leads }} as scoped_leads
                 on
                     daily_states.lead_id = scoped_leads.lead_id
