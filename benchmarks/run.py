@@ -271,7 +271,15 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
     sql_file.write_text(single_query_sql(raw))
     single = attempt(
         "single_query",
-        [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(single_parquet), _single_memory()],
+        [
+            sys.executable,
+            "-c",
+            _SINGLE_RUNNER,
+            str(sql_file),
+            str(single_parquet),
+            _single_memory(),
+            str(work / "single_query.tmp"),
+        ],
         log=work / "single_query.log",
     )
     # against the full build's published marts, else the scoring path's work copy (a partial run)
@@ -344,7 +352,15 @@ def _append_and_incremental(
     # the incremental build's marts against the single query over the appended data (untimed check)
     after_parquet = work / "single_query_after_append.parquet"
     run_step(
-        [sys.executable, "-c", _SINGLE_RUNNER, str(sql_file), str(after_parquet), _single_memory()],
+        [
+            sys.executable,
+            "-c",
+            _SINGLE_RUNNER,
+            str(sql_file),
+            str(after_parquet),
+            _single_memory(),
+            str(work / "single_query.tmp"),
+        ],
         log=work / "single_query_2.log",
     )
     return {
@@ -361,6 +377,8 @@ con = duckdb.connect()
 # the dbt build's insertion-order setting (profiles.yml) and memory limit, unless BENCH_SINGLE_MEMORY
 # gives the query more (at L it does not fit in 4 GB)
 con.execute(f"set memory_limit = '{sys.argv[3]}'")
+# spill into the scale's folder (removed with it), not .tmp/ of the current directory
+con.execute(f"set temp_directory = '{sys.argv[4]}'")
 con.execute("set preserve_insertion_order = false")
 con.execute(f"copy ({sql}) to '{sys.argv[2]}' (format parquet)")
 print(con.execute(f"select count(*) from read_parquet('{sys.argv[2]}')").fetchone()[0], 'rows')

@@ -10,44 +10,54 @@
 -- window are the difference, those counted start after the later of the window's and the total
 -- cap's cut, and the decayed sum is the weighted running total x 0.5 ^ (days from the state's epoch
 -- to T / half-life). Each scoring date joins one state per lead and rule, not every event day.
--- Which states a run reads: for the as-of date, every lead's; for past dates (history checkpoints,
--- backtest dates), only the states of the leads scored at past dates this run: every lead on a full
--- refresh, the leads whose inputs changed on a daily run. The states and the scope are read with
--- ref() where they are used, not through import CTEs: DuckDB materializes a CTE that is read more
--- than once, which here would copy tens of millions of states per run. A --full-refresh scores every
--- lead at every date: the past dates' lead filter is left out (the join with the scope below keeps
--- exactly the rows it would).
-{%- set passes = [
-    {'dates': 'current_dates', 'leads': none},
-    {'dates': 'past_dates', 'leads': 'past_scope'},
-] %}
+-- Which states a run reads. A --full-refresh scores every lead at every date: one range join of all
+-- states with all dates. A daily run scores every lead at the as-of date and the leads whose inputs
+-- changed at past dates (history checkpoints, backtest dates): two passes, the as-of date as one row
+-- (an aggregate without group by, so the engine compares each state with it instead of sorting all
+-- states for a range join) and the past dates for those leads' states only. At M the daily decay
+-- takes 6 s instead of 12 s this way, while one pass is quicker for a full refresh (17 s against 32 s).
+-- The states and the scope are read with ref() where they are used, not through import CTEs: DuckDB
+-- materializes a CTE that is read more than once, which here would copy tens of millions of states.
+{%- if flags.FULL_REFRESH %}
+    {%- set passes = [{'dates': 'all_dates', 'leads': none}] %}
+{%- else %}
+    {%- set passes = [
+        {'dates': 'current_dates', 'leads': none},
+        {'dates': 'past_dates', 'leads': 'past_scope'},
+    ] %}
+{%- endif %}
 with
 
 engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
--- one row (an aggregate without group by: the engine knows it, and compares each state with the date
--- instead of sorting all states for a range join)
-current_dates as (
-    select max(as_of_date) as as_of_date
-    from {{ ref('int_scoring_scope') }}
-    where is_current
-),
+{% if flags.FULL_REFRESH -%}
+    all_dates as (
+        select distinct as_of_date
+        from {{ ref('int_scoring_scope') }}
+    ),
+{%- else -%}
+    current_dates as (
+        select max(as_of_date) as as_of_date
+        from {{ ref('int_scoring_scope') }}
+        where is_current
+    ),
 
-past_dates as (
-    select distinct as_of_date
-    from {{ ref('int_scoring_scope') }}
-    where not is_current
-),
+    past_dates as (
+        select distinct as_of_date
+        from {{ ref('int_scoring_scope') }}
+        where not is_current
+    ),
 
-past_scope as (
-    select distinct
-        lead_id,
-        scoring_model_id
-    from {{ ref('int_scoring_scope') }}
-    where not is_current
-),
+    past_scope as (
+        select distinct
+            lead_id,
+            scoring_model_id
+        from {{ ref('int_scoring_scope') }}
+        where not is_current
+    ),
+{%- endif %}
 
 -- the state in force at each scoring date: the last event day on or before it, where that day is
 -- still inside the recency window (else no event of the rule is: no row)
@@ -64,7 +74,7 @@ state_at_date as (
             on
                 daily_states.scoring_model_id = engagement_rules.scoring_model_id
                 and daily_states.rule_id = engagement_rules.rule_id
-        {%- if pass.leads and not flags.FULL_REFRESH %}
+        {%- if pass.leads %}
             inner join {{ pass.leads }} as scoped_leads
                 on
                     daily_states.lead_id = scoped_leads.lead_id
@@ -101,7 +111,7 @@ state_before_window as (
             on
                 daily_states.scoring_model_id = engagement_rules.scoring_model_id
                 and daily_states.rule_id = engagement_rules.rule_id
-        {%- if pass.leads and not flags.FULL_REFRESH %}
+        {%- if pass.leads %}
             inner join {{ pass.leads }} as scoped_leads
                 on
                     daily_states.lead_id = scoped_leads.lead_id
