@@ -92,41 +92,8 @@ usable as (
         {% endif %}
 ),
 
--- Event ids that occur more than once: only their rows are ranked. An aggregate on the id instead
--- of a window over every event (at 50M events, sorting all rows with their text columns spilled
--- tens of GB); the rows and their order are the same.
-repeated_ids as (
-    select event_id
-    from usable
-    group by event_id
-    having count(*) > 1
-),
-
-ranked as (
-    -- A repeated event id keeps its first occurrence (stg_web__events_rejected ranks the same way).
-    select
-        usable.*,
-        1 as duplicate_rank
-    from usable
-    left join repeated_ids
-        on usable.event_id = repeated_ids.event_id
-    where repeated_ids.event_id is null
-    union all
-    select
-        usable.*,
-        row_number() over (
-            partition by usable.event_id
-            order by
-                usable.occurred_at,
-                usable.source_event_type,
-                coalesce(usable.lead_id, ''),
-                coalesce(usable.anonymous_id, ''),
-                coalesce(usable.url_path, '')
-        ) as duplicate_rank
-    from usable
-    inner join repeated_ids
-        on usable.event_id = repeated_ids.event_id
-),
+-- A repeated event id keeps its first occurrence (stg_web__events_rejected ranks the same way).
+{{ rank_repeated_ids('usable', 'web') }},
 
 known as (
     -- Events of leads the CRM does not (yet) hold are quarantined; anonymous visits are kept.

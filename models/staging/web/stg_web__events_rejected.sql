@@ -19,41 +19,8 @@ raw_leads as (
     select distinct lead_id from {{ ref('base_crm__leads') }}
 ),
 
--- Event ids that usable rows repeat: only their rows are ranked (an aggregate on the id instead of
--- a window over every raw row, as in the staging model; the ranks are the same).
-repeated_ids as (
-    select event_id
-    from checked
-    where row_rejection_reason is null
-    group by event_id
-    having count(*) > 1
-),
-
-ranked as (
-    select
-        checked.*,
-        case when checked.row_rejection_reason is null then 1 end as duplicate_rank
-    from checked
-    left join repeated_ids
-        on checked.event_id = repeated_ids.event_id
-    where repeated_ids.event_id is null or checked.row_rejection_reason is not null
-    union all
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.event_id
-            order by
-                checked.occurred_at,
-                checked.source_event_type,
-                coalesce(checked.lead_id, ''),
-                coalesce(checked.anonymous_id, ''),
-                coalesce(checked.url_path, '')
-        ) as duplicate_rank
-    from checked
-    inner join repeated_ids
-        on checked.event_id = repeated_ids.event_id
-    where checked.row_rejection_reason is null
-),
+-- Repeated ids of usable rows, ranked as in stg_web__events (rows with a fault: no rank).
+{{ rank_repeated_ids('checked', 'web', rankable='checked.row_rejection_reason is null') }},
 
 reasoned as (
     select
