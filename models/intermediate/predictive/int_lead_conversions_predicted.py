@@ -10,6 +10,9 @@ from the predictive_features seed.
   `prediction_max_training_rows` (var), a seeded random sample of whole leads that fills it: a
   uniform sample keeps the conversion rate, so the calibration holds, and bounds time and memory.
 * Scoring rows: every lead, with its features as of the as-of date.
+* Memory: labels and features are joined, filtered and ordered in DuckDB and loaded one run and role
+  at a time (above the training cap, the sampled leads' rows only: their ids are drawn from the
+  lead ids alone); scoring goes in batches of SCORING_BATCH_ROWS rows. One BLAS thread.
 * Algorithm: config `predictive_algorithm` (var of the same name): `logistic_regression` (one-hot
   categoricals, log-scaled and standardised counts, splines on size and age) or `gradient_boosting`
   (HistGradientBoostingClassifier with native categoricals). Both are calibrated with Platt scaling
@@ -43,6 +46,7 @@ import types
 from typing import Any
 
 import cloudpickle
+import duckdb
 import numpy as np
 import pandas as pd
 import scipy
@@ -69,6 +73,7 @@ SEED = 20260701
 CALIBRATION_FOLDS = 5
 MIN_CATEGORY_ROWS = 10
 MISSING = "(none)"
+SCORING_BATCH_ROWS = 100_000  # scoring rows per batch (bounds memory, not results)
 MIN_REASON_EFFECT = 0.02  # log-odds; smaller effects are not worth a sales rep's attention
 
 
@@ -302,42 +307,85 @@ def _model(dbt: Any, session: Any) -> pd.DataFrame:
         raise ValueError(
             f"predictive_features: unknown feature_kind {unknown_kinds}; use one of {FEATURE_KINDS}"
         )
-    features = dbt.ref("int_lead_features_as_of").df()
+    # The rows are joined, filtered and ordered in DuckDB and loaded one run and role at a time, only
+    # the columns and rows each step needs: the whole labels x features frame is never in memory
+    # (at 1M leads it would be several GB beside DuckDB's own memory).
+    features = dbt.ref("int_lead_features_as_of")
     missing = sorted(set(catalogue["feature_name"]) - set(features.columns))
     if missing:
         raise ValueError(
             f"predictive_features names columns int_lead_features_as_of does not have: {missing}"
         )
-    labels = dbt.ref("int_lead_conversion_labels").df()
-    rows = labels.merge(features, on=["lead_id", "feature_date"], how="inner", validate="m:1")
-    rows = rows.sort_values(["prediction_run", "feature_date", "lead_id"]).reset_index(drop=True)
+    labels = dbt.ref("int_lead_conversion_labels")
+    rows = labels.join(features, "lead_id, feature_date")
+    run_names = sorted(run for (run,) in labels.project("prediction_run").distinct().fetchall())
     if dbt.config.get("evaluation_holdout") == "random_split":
         # Data without dates: learn "converted at all" from the leads outside a seeded random split
         # (the evaluation's holdout), as of the as-of date; score every lead (run current) and
         # repeat the holdout leads' scores as run holdout.
-        current = rows[(rows["prediction_run"] == "current") & (rows["feature_date_role"] == "scoring")]
-        current = current.reset_index(drop=True)
+        current = _load(_scoring_rows(rows, "current"))
         in_holdout = current["is_random_holdout"].astype(bool)
         training = current[~in_holdout & ~current["is_deleted_at_feature_date"].astype(bool)]
         training = training.reset_index(drop=True)
         y = training["is_converted_at_feature_date"].astype(bool).to_numpy()
-        scored = _predict(training, y, current, "current", algorithm, catalogue, max_training_rows, fits)
+        _check_enough(y, training["feature_date"], "current")
+        training, y = _sample_leads(training, y, max_training_rows)
+        scored = _predict(training, y, current, "current", algorithm, catalogue, fits)
         holdout = scored[in_holdout.to_numpy()].assign(prediction_run="holdout")
         runs = [scored, holdout]
     else:
         runs = []
-        for run, run_rows in rows.groupby("prediction_run", sort=True):
-            training = run_rows[run_rows["is_training_row"].astype(bool)].reset_index(drop=True)
-            scoring = run_rows[run_rows["feature_date_role"] == "scoring"].reset_index(drop=True)
-            y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+        for run in run_names:
+            in_run = _training_rows(rows, run)
+            keys = in_run.project("lead_id, feature_date, has_converted_in_label_window").df()
+            y = keys["has_converted_in_label_window"].astype(bool).to_numpy()
             if run == "holdout" and not _enough(y):
                 # The evaluation's holdout run is left out (no predictive row in the evaluation
                 # reports) rather than failing the build when history is too short to learn from.
                 continue
-            runs.append(_predict(training, y, scoring, run, algorithm, catalogue, max_training_rows, fits))
+            _check_enough(y, keys["feature_date"], run)
+            kept = _kept_rows(keys["lead_id"].to_numpy(), max_training_rows)
+            if not kept.all():  # only the sampled leads' rows are loaded
+                kept_leads = pd.DataFrame({"lead_id": np.unique(keys["lead_id"].to_numpy()[kept])})
+                in_run = in_run.join(session.from_df(kept_leads), "lead_id")
+            del keys
+            training = _load(in_run)
+            y = training["has_converted_in_label_window"].astype(bool).to_numpy()
+            scoring = _load(_scoring_rows(rows, run))
+            runs.append(_predict(training, y, scoring, run, algorithm, catalogue, fits))
+            del training, scoring
     return (
         pd.concat(runs, ignore_index=True).sort_values(["prediction_run", "lead_id"]).reset_index(drop=True)
     )
+
+
+def _training_rows(rows: Any, run: str) -> Any:
+    """The relation of a run's training rows."""
+    return rows.filter(
+        (duckdb.ColumnExpression("prediction_run") == duckdb.ConstantExpression(run))
+        & duckdb.ColumnExpression("is_training_row")
+    )
+
+
+def _scoring_rows(rows: Any, run: str) -> Any:
+    """The relation of a run's scoring rows."""
+    return rows.filter(
+        (duckdb.ColumnExpression("prediction_run") == duckdb.ConstantExpression(run))
+        & (duckdb.ColumnExpression("feature_date_role") == duckdb.ConstantExpression("scoring"))
+    )
+
+
+def _load(relation: Any) -> pd.DataFrame:
+    """A relation's rows as a frame in a fixed order (feature date, lead): one row per lead and date."""
+    return relation.order("feature_date, lead_id").df()
+
+
+def _check_enough(y: np.ndarray, feature_dates: pd.Series, run: str) -> None:
+    if not _enough(y):
+        raise ValueError(
+            f"Too few training rows to train the predictive model ({run} run): {y.sum()} conversions and "
+            f"{(~y).sum()} non-conversions in the label window after {feature_dates.min()}"
+        )
 
 
 def _enough(y: np.ndarray) -> bool:
@@ -381,17 +429,23 @@ def _platt(decision: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(result.x[0]), float(result.x[1])
 
 
-def _sample_leads(training: pd.DataFrame, y: np.ndarray, max_rows: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """At most about `max_rows` training rows: whole leads in a seeded random order until it is full."""
-    if len(training) <= max_rows:
-        return training, y
-    leads, inverse, rows_per_lead = np.unique(
-        training["lead_id"].to_numpy(), return_inverse=True, return_counts=True
-    )
+def _kept_rows(lead_ids: np.ndarray, max_rows: int) -> np.ndarray:
+    """Which training rows stay: all up to `max_rows`, above it whole leads in a seeded random order
+    until it is full (a mask over `lead_ids`, one entry per row)."""
+    if len(lead_ids) <= max_rows:
+        return np.ones(len(lead_ids), dtype=bool)
+    leads, inverse, rows_per_lead = np.unique(lead_ids, return_inverse=True, return_counts=True)
     order = np.random.default_rng(SEED).permutation(len(leads))
     kept_leads = np.zeros(len(leads), dtype=bool)
     kept_leads[order[np.cumsum(rows_per_lead[order]) <= max_rows]] = True
-    kept = kept_leads[inverse]
+    return kept_leads[inverse]
+
+
+def _sample_leads(training: pd.DataFrame, y: np.ndarray, max_rows: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """At most about `max_rows` training rows: whole leads in a seeded random order until it is full."""
+    kept = _kept_rows(training["lead_id"].to_numpy(), max_rows)
+    if kept.all():
+        return training, y
     return training[kept].reset_index(drop=True), y[kept]
 
 
@@ -402,18 +456,10 @@ def _predict(
     run: str,
     algorithm: str,
     catalogue: pd.DataFrame,
-    max_training_rows: int,
     fits: _FitStore,
 ) -> pd.DataFrame:
-    """Train on `training` rows with labels `y` (or reuse the stored fit of the same rows), score
-    `scoring`; reasons for the published run only."""
-    if not _enough(y):
-        raise ValueError(
-            f"Too few training rows to train the predictive model ({run} run): {y.sum()} conversions and "
-            f"{(~y).sum()} non-conversions in the label window after {training['feature_date'].min()}"
-        )
-
-    training, y = _sample_leads(training, y, max_training_rows)
+    """Train on `training` rows (sampled) with labels `y` (or reuse the stored fit of the same rows),
+    score `scoring`; reasons for the published run only."""
     fingerprint = _training_fingerprint(training, y, algorithm, catalogue)
     fit = fits.get(run, fingerprint)
     if fit is None:
@@ -421,13 +467,40 @@ def _predict(
         fit = _fit(training, y, algorithm, catalogue)
         fits.put(run, fingerprint, fit, time.perf_counter() - started)
 
-    fitted, meta = fit["fitted"], fit["meta"]
+    # Scored in batches of rows (every step is row by row): memory stays bounded at millions of leads.
+    batches = range(0, max(len(scoring), 1), SCORING_BATCH_ROWS)
+    scored = pd.concat(
+        _score(fit, scoring.iloc[start : start + SCORING_BATCH_ROWS], run, algorithm, catalogue)
+        for start in batches
+    )
+    return pd.DataFrame(
+        {
+            "prediction_run": run,
+            "lead_id": scoring["lead_id"],
+            "conversion_probability": scored["conversion_probability"],
+            "is_training_row": scoring["lead_id"].isin(fit["training_leads"]),
+            "is_converted": scoring["is_converted_at_feature_date"].astype(bool),
+            "reason_1": scored["reason_1"],
+            "reason_2": scored["reason_2"],
+            "reason_3": scored["reason_3"],
+            "predictive_algorithm": algorithm,
+            "feature_date": scoring["feature_date"],
+            **fit["meta"],
+            "training_fingerprint": fingerprint,
+        }
+    )
+
+
+def _score(
+    fit: dict[str, Any], scoring: pd.DataFrame, run: str, algorithm: str, catalogue: pd.DataFrame
+) -> pd.DataFrame:
+    """Calibrated probability and (published run only) the three reasons of some scoring rows."""
+    fitted = fit["fitted"]
     x_score = _prepare(scoring, catalogue)
     decision = fitted.named_steps["classify"].decision_function(
         fitted.named_steps["prepare"].transform(x_score)
     )
     probability = 1.0 / (1.0 + np.exp(-(fit["slope"] * decision + fit["intercept"])))
-
     if run == "current":
         if algorithm == "logistic_regression":
             contributions = _linear_contributions(fitted, fit["reference"], x_score)
@@ -438,23 +511,7 @@ def _predict(
         reasons = pd.DataFrame(
             index=x_score.index, columns=["reason_1", "reason_2", "reason_3"], dtype=object
         )
-
-    return pd.DataFrame(
-        {
-            "prediction_run": run,
-            "lead_id": scoring["lead_id"],
-            "conversion_probability": probability.astype(float),
-            "is_training_row": scoring["lead_id"].isin(fit["training_leads"]),
-            "is_converted": scoring["is_converted_at_feature_date"].astype(bool),
-            "reason_1": reasons["reason_1"],
-            "reason_2": reasons["reason_2"],
-            "reason_3": reasons["reason_3"],
-            "predictive_algorithm": algorithm,
-            "feature_date": scoring["feature_date"],
-            **meta,
-            "training_fingerprint": fingerprint,
-        }
-    )
+    return reasons.assign(conversion_probability=probability.astype(float))
 
 
 def _fit(training: pd.DataFrame, y: np.ndarray, algorithm: str, catalogue: pd.DataFrame) -> dict[str, Any]:
