@@ -233,16 +233,26 @@ def _fsync_directory(directory: Path) -> None:
 
 
 def _copy(source: int, size: int, destination: int) -> None:
+    """Copy `size` bytes between two descriptors: in the kernel (copy_file_range: no round trip through
+    Python's memory; on file systems with reflinks no data copy at all), else by reads and writes."""
     offset = 0
+    while offset < size:
+        try:
+            copied = os.copy_file_range(source, destination, size - offset, offset, offset)
+        except OSError:  # not supported here (another file system, an old kernel): read and write
+            break
+        if not copied:
+            raise PublishError(f"the work copy ended at byte {offset:,} of {size:,} while it was copied")
+        offset += copied
     while offset < size:
         chunk = os.pread(source, min(COPY_CHUNK, size - offset), offset)
         if not chunk:
             raise PublishError(f"the work copy ended at byte {offset:,} of {size:,} while it was copied")
         view = memoryview(chunk)
         while view:
-            written = os.write(destination, view)
+            written = os.pwrite(destination, view, offset)
             view = view[written:]
-        offset += len(chunk)
+            offset += written
 
 
 def _check_database(path: Path) -> None:

@@ -212,6 +212,37 @@ def test_publish_replaces_the_file_and_refuses_an_unflushed_work_copy(tmp_path: 
     assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".tmp")] == []
 
 
+@pytest.mark.parametrize("in_kernel", [True, False], ids=["copy_file_range", "read_and_write"])
+def test_copy_is_byte_identical_with_or_without_copy_file_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, in_kernel: bool
+) -> None:
+    source = tmp_path / "source.bin"
+    source.write_bytes(os.urandom(3 * publish.COPY_CHUNK + 12_345))  # several chunks and a tail
+    if not in_kernel:  # a file system or kernel without it: the read / write loop takes over
+
+        def unsupported(*args: object) -> int:
+            raise OSError(38, "Function not implemented")
+
+        monkeypatch.setattr(publish.os, "copy_file_range", unsupported)
+    destination = tmp_path / "copy.bin"
+    reader = os.open(source, os.O_RDONLY)
+    writer = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        publish._copy(reader, source.stat().st_size, writer)
+    finally:
+        os.close(reader)
+        os.close(writer)
+    assert file_sha256(destination) == file_sha256(source)
+    with pytest.raises(publish.PublishError, match="ended at byte"):  # a file shorter than announced
+        reader = os.open(source, os.O_RDONLY)
+        writer = os.open(tmp_path / "short.bin", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            publish._copy(reader, source.stat().st_size + 1, writer)
+        finally:
+            os.close(reader)
+            os.close(writer)
+
+
 def test_content_hash_ignores_row_order_and_sees_one_bit(tmp_path: Path) -> None:
     rows = [("L1", 0.1 + 0.2), ("L2", -0.0), ("L3", None)]
     make_database(tmp_path / "a" / "db.duckdb", rows)
