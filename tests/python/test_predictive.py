@@ -8,6 +8,8 @@ scored leads are in the truth file but not in their features), then:
   the latest cutoff is removed and every attribute update after it is altered;
 * quality against the truth on the leads that neither trained the model nor had converted: AUC at
   least 0.8 x the true probability's AUC and above the rule score's, calibration error <= 0.05.
+* a training cap (`prediction_max_training_rows`) below both runs' training rows: the model loads
+  and fits only whole sampled leads (every cutoff row of each), and still scores every lead.
 
 About 1.5-2 minutes on 2 shared cores (three partial dbt invocations and the model fit twice).
 """
@@ -45,15 +47,18 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> dict:
     last_day = pq.read_table(raw_dir / "web_events.parquet", columns=["occurred_at"])["occurred_at"]
     last_day = pd.Timestamp(pc.max(last_day).as_py()).normalize()
     as_of = (last_day - pd.Timedelta(days=LABEL_WINDOW_DAYS)).date().isoformat()
-    variables = f"{{score_history_checkpoints: 0, as_of_date: '{as_of}'}}"
 
-    def dbt(database: Path, raw: Path, *args: str) -> None:
+    def dbt(database: Path, raw: Path, *args: str, max_training_rows: int = 250_000) -> None:
         # Partial runs are not published: `database` is the work copy dbt writes, read after it exits.
         env = {
             "LEAD_SCORING_RAW_DIR": str(raw),
             "LEAD_SCORING_DUCKDB_WORK_PATH": str(database),
             "LEAD_SCORING_DUCKDB_PATH": str(database.parent / "published" / database.name),
         }
+        variables = (
+            f"{{score_history_checkpoints: 0, as_of_date: '{as_of}', "
+            f"prediction_max_training_rows: {max_training_rows}}}"
+        )
         result = run_dbt(
             PROJECT_ROOT, [*args, "--target-path", str(work / "target"), "--vars", variables], env=env
         )
@@ -257,3 +262,60 @@ def test_deciles_and_calibration_add_up(project: dict) -> None:
     # the demo-scale figures are in the README.
     assert report.loc["predictive", "roc_auc"] >= 0.7
     assert report.loc["default", "roc_auc"] >= 0.7
+
+
+def test_a_training_cap_samples_whole_leads_in_a_real_run(project: dict) -> None:
+    """Above `prediction_max_training_rows` only the sampled leads' rows are loaded and fitted: every
+    cutoff row of a sampled lead, no row of the others; every lead is still scored."""
+    capped = project["work"] / "capped" / "warehouse.duckdb"
+    capped.parent.mkdir()
+    shutil.copy(project["database"], capped)
+    cap = 900  # under both runs' training rows (2,788 and 985 at these 2,000 leads)
+    project["dbt"](capped, project["raw_dir"], "run", "--select", "int_lead_conversions_predicted",
+                   max_training_rows=cap)  # fmt: skip
+    runs = read(
+        capped,
+        """
+        with predicted as (
+            select * from intermediate.int_lead_conversions_predicted
+        ),
+        training_rows as (
+            select labels.prediction_run, count(*) as training_rows
+            from intermediate.int_lead_conversion_labels as labels
+            inner join predicted
+                on labels.prediction_run = predicted.prediction_run
+                and labels.lead_id = predicted.lead_id
+                and predicted.is_training_row
+            where labels.is_training_row
+            group by labels.prediction_run
+        ),
+        available as (
+            select prediction_run, count(*) as available_rows
+            from intermediate.int_lead_conversion_labels
+            where is_training_row
+            group by prediction_run
+        )
+        select
+            predicted.prediction_run,
+            max(predicted.training_row_count) as training_row_count,
+            count(*) as scored_leads,
+            max(training_rows.training_rows) as rows_of_sampled_leads,
+            max(available.available_rows) as available_rows
+        from predicted
+        inner join training_rows on predicted.prediction_run = training_rows.prediction_run
+        inner join available on predicted.prediction_run = available.prediction_run
+        group by predicted.prediction_run
+        order by predicted.prediction_run
+        """,
+    )
+    uncapped = read(
+        project["database"],
+        "select prediction_run, count(*) as scored_leads from intermediate.int_lead_conversions_predicted "
+        "group by prediction_run order by prediction_run",
+    )
+    assert list(runs["prediction_run"]) == list(uncapped["prediction_run"])
+    assert (runs["available_rows"] > cap).all(), runs.to_dict("records")  # the cap bites
+    assert (runs["training_row_count"] <= cap).all() and (runs["training_row_count"] > cap * 0.9).all(), runs
+    # whole leads: the rows fitted are exactly all training rows of the leads marked as training leads
+    assert (runs["training_row_count"] == runs["rows_of_sampled_leads"]).all(), runs
+    assert list(runs["scored_leads"]) == list(uncapped["scored_leads"])
