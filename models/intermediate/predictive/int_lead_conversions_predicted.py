@@ -200,28 +200,29 @@ def _reference(
     }
 
 
-def _linear_contributions(fitted: Pipeline, centre: np.ndarray, x: pd.DataFrame) -> pd.DataFrame:
-    """Per feature: sum over its encoded columns of coefficient x (value - training mean)."""
+def _linear_contributions(
+    fitted: Pipeline, centre: np.ndarray, x: pd.DataFrame, encoded: np.ndarray
+) -> pd.DataFrame:
+    """Per feature: sum over its encoded columns (`encoded`: x encoded by the fit) of coefficient x
+    (value - training mean)."""
     prepare, classify = fitted.named_steps["prepare"], fitted.named_steps["classify"]
-    encoded = prepare.transform(x)
     per_column = (encoded - centre) * classify.coef_[0]
     owners = [_owner(name) for name in prepare.get_feature_names_out()]
     return pd.DataFrame(per_column, columns=owners, index=x.index).T.groupby(level=0, sort=False).sum().T
 
 
 def _perturbation_contributions(
-    fitted: Pipeline, typical_values: dict[str, Any], x: pd.DataFrame
+    fitted: Pipeline, typical_values: dict[str, Any], x: pd.DataFrame, encoded: np.ndarray, base: np.ndarray
 ) -> pd.DataFrame:
     """Per feature: log-odds minus log-odds with the feature set to the training median / mode.
 
-    The rows are encoded once and the perturbation is made in the encoded matrix (encoding is row by
+    `encoded` is x encoded by the fit, `base` its decision values. The perturbation is made in the
+    encoded matrix (encoding is row by
     row, so the typical value encodes the same alone as in any row); only rows whose value differs
     from the typical one are predicted again, the others' contribution is exactly 0."""
     prepare, classify = fitted.named_steps["prepare"], fitted.named_steps["classify"]
-    encoded = prepare.transform(x)
     typical = prepare.transform(pd.DataFrame([typical_values], columns=x.columns))[0]
     position = {name: index for index, name in enumerate(prepare.get_feature_names_out())}
-    base = classify.decision_function(encoded)
     contributions = {}
     for name in x.columns:
         column, value = position[name], typical[position[name]]
@@ -497,15 +498,14 @@ def _score(
     """Calibrated probability and (published run only) the three reasons of some scoring rows."""
     fitted = fit["fitted"]
     x_score = _prepare(scoring, catalogue)
-    decision = fitted.named_steps["classify"].decision_function(
-        fitted.named_steps["prepare"].transform(x_score)
-    )
+    encoded = fitted.named_steps["prepare"].transform(x_score)
+    decision = fitted.named_steps["classify"].decision_function(encoded)
     probability = 1.0 / (1.0 + np.exp(-(fit["slope"] * decision + fit["intercept"])))
     if run == "current":
         if algorithm == "logistic_regression":
-            contributions = _linear_contributions(fitted, fit["reference"], x_score)
+            contributions = _linear_contributions(fitted, fit["reference"], x_score, encoded)
         else:
-            contributions = _perturbation_contributions(fitted, fit["reference"], x_score)
+            contributions = _perturbation_contributions(fitted, fit["reference"], x_score, encoded, decision)
         reasons = _reasons(contributions[sorted(contributions.columns)], x_score, catalogue)
     else:
         reasons = pd.DataFrame(
