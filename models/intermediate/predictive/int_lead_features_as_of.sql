@@ -125,11 +125,7 @@ lead_events as (
         events.rating,
         events.occurred_at,
         events.event_date,
-        case
-            when source_events.lead_id is not null then events.event_date
-            when cast(visitors.identified_at as date) > events.event_date then cast(visitors.identified_at as date)
-            else events.event_date
-        end as known_from_date,
+        {{ known_from_date('events', 'source_events', 'visitors') }} as known_from_date,
         source_events.lead_id is null and visitors.identified_at is null as is_never_known
     from events
     inner join source_events
@@ -159,68 +155,78 @@ known_events as (
     where not lead_events.is_never_known
 ),
 
-recent_events as (
-    select * from known_events
-    where age_days < 90
-),
-
-event_counts as (
+-- Every event feature of a lead-date in one aggregate over the known events: DuckDB copies a CTE
+-- that several queries read (known_events is lead-dates x events, ~100M rows at 1M leads, and ran
+-- out of memory as such a copy), so known_events is read here only. Counts are bigint (count of a
+-- case), not the hugeint a sum of integers gives: half the aggregate state per lead-date.
+event_features as (
     select
         lead_id,
         feature_date,
         {% for event_type in event_types -%}
             {% for days in window_days -%}
-                sum(case when event_type = '{{ event_type }}' and age_days < {{ days }} then 1 else 0 end)
+                count(case when event_type = '{{ event_type }}' and age_days < {{ days }} then 1 end)
                     as {{ event_type }}_count_{{ days }}d,
             {% endfor -%}
         {% endfor -%}
         {% for section in page_sections -%}
             {% for days in [30, 90] -%}
-                sum(
+                count(
                     case
                         when
                             event_type = 'page_view'
                             and {{ dbt.split_part('url_path', "'/'", 2) }} = '{{ section }}'
                             and age_days < {{ days }}
                             then 1
-                        else 0
                     end
                 ) as {{ section }}_page_view_count_{{ days }}d,
             {% endfor -%}
         {% endfor -%}
-        sum(case when event_type = 'email_delivered' then 1 else 0 end) as email_delivered_count_90d
-    from recent_events
+        count(case when event_type = 'email_delivered' and age_days < 90 then 1 end) as email_delivered_count_90d,
+        min(case when is_engagement then age_days end) as days_since_last_engagement,
+        count(distinct case when is_engagement and age_days < 30 then event_date end) as engagement_day_count_30d,
+        count(distinct case when is_engagement and age_days < 90 then event_date end) as engagement_day_count_90d,
+        max(case when event_type = 'sales_disqualification' then 1 else 0 end) as has_disqualification
+    from known_events
     group by lead_id, feature_date
+),
+
+-- The latest sales rating in the 90 days up to the feature date, from the few rating events (read
+-- from the models here, not from lead_events, which would then be copied whole as a CTE read twice).
+rating_events as (
+    select
+        events.lead_id,
+        events.occurred_at,
+        events.event_date,
+        {{ known_from_date('events', 'source_events', 'visitors') }} as known_from_date,
+        {{ safe_to_double('events.rating') }} as rating
+    from {{ ref('int_lead_events_resolved') }} as events
+    inner join {{ ref('int_events_unioned') }} as source_events
+        on events.event_id = source_events.event_id
+    left join {{ ref('int_web_visitors_identified') }} as visitors
+        on source_events.anonymous_id = visitors.anonymous_id
+    where
+        not events.is_filtered
+        and events.event_type = 'sales_rating'
+        and {{ safe_to_double('events.rating') }} is not null
+        and (source_events.lead_id is not null or visitors.identified_at is not null)
 ),
 
 ratings as (
     select
-        lead_id,
-        feature_date,
-        {{ safe_to_double('rating') }} as rating,
-        row_number() over (partition by lead_id, feature_date order by occurred_at desc) as rating_rank
-    from recent_events
-    where event_type = 'sales_rating' and {{ safe_to_double('rating') }} is not null
-),
-
-engagement_recency as (
-    select
-        lead_id,
-        feature_date,
-        min(age_days) as days_since_last_engagement,
-        count(distinct case when age_days < 30 then event_date end) as engagement_day_count_30d,
-        count(distinct case when age_days < 90 then event_date end) as engagement_day_count_90d
-    from known_events
-    where is_engagement
-    group by lead_id, feature_date
-),
-
-disqualifications as (
-    select distinct
-        lead_id,
-        feature_date
-    from known_events
-    where event_type = 'sales_disqualification'
+        labels.lead_id,
+        labels.feature_date,
+        rating_events.rating,
+        row_number() over (
+            partition by labels.lead_id, labels.feature_date
+            order by rating_events.occurred_at desc
+        ) as rating_rank
+    from labels
+    inner join rating_events
+        on
+            labels.lead_id = rating_events.lead_id
+            and labels.feature_date >= rating_events.known_from_date
+    where {{ days_between('rating_events.event_date', 'labels.feature_date') }} < 90
 ),
 
 final as (
@@ -236,35 +242,31 @@ final as (
         {{ days_between('cast(leads.created_at as date)', 'labels.feature_date') }} as lead_age_days,
         {% for event_type in event_types -%}
             {% for days in window_days -%}
-                coalesce(event_counts.{{ event_type }}_count_{{ days }}d, 0) as {{ event_type }}_count_{{ days }}d,
+                coalesce(event_features.{{ event_type }}_count_{{ days }}d, 0) as {{ event_type }}_count_{{ days }}d,
             {% endfor -%}
         {% endfor -%}
         {% for section in page_sections -%}
             {% for days in [30, 90] -%}
-                coalesce(event_counts.{{ section }}_page_view_count_{{ days }}d, 0)
+                coalesce(event_features.{{ section }}_page_view_count_{{ days }}d, 0)
                     as {{ section }}_page_view_count_{{ days }}d,
             {% endfor -%}
         {% endfor -%}
-        coalesce(event_counts.email_delivered_count_90d, 0) as email_delivered_count_90d,
-        coalesce(engagement_recency.engagement_day_count_30d, 0) as engagement_day_count_30d,
-        coalesce(engagement_recency.engagement_day_count_90d, 0) as engagement_day_count_90d,
-        engagement_recency.days_since_last_engagement,
+        coalesce(event_features.email_delivered_count_90d, 0) as email_delivered_count_90d,
+        coalesce(event_features.engagement_day_count_30d, 0) as engagement_day_count_30d,
+        coalesce(event_features.engagement_day_count_90d, 0) as engagement_day_count_90d,
+        event_features.days_since_last_engagement,
         ratings.rating as latest_sales_rating_90d,
-        disqualifications.lead_id is not null as is_disqualified,
+        coalesce(event_features.has_disqualification = 1, false) as is_disqualified,
         labels.input_fingerprint
     from labels
     inner join leads
         on labels.lead_id = leads.lead_id
     left join attributes_as_of
         on labels.lead_id = attributes_as_of.lead_id and labels.feature_date = attributes_as_of.feature_date
-    left join event_counts
-        on labels.lead_id = event_counts.lead_id and labels.feature_date = event_counts.feature_date
+    left join event_features
+        on labels.lead_id = event_features.lead_id and labels.feature_date = event_features.feature_date
     left join ratings
         on labels.lead_id = ratings.lead_id and labels.feature_date = ratings.feature_date and ratings.rating_rank = 1
-    left join engagement_recency
-        on labels.lead_id = engagement_recency.lead_id and labels.feature_date = engagement_recency.feature_date
-    left join disqualifications
-        on labels.lead_id = disqualifications.lead_id and labels.feature_date = disqualifications.feature_date
 )
 
 select * from final
