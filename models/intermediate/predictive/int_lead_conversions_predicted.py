@@ -217,9 +217,9 @@ def _perturbation_contributions(
     """Per feature: log-odds minus log-odds with the feature set to the training median / mode.
 
     `encoded` is x encoded by the fit, `base` its decision values. The perturbation is made in the
-    encoded matrix (encoding is row by
-    row, so the typical value encodes the same alone as in any row); only rows whose value differs
-    from the typical one are predicted again, the others' contribution is exactly 0."""
+    encoded matrix (encoding is row by row, so the typical value encodes the same alone as in any
+    row); only rows whose value differs from the typical one are predicted again, the others'
+    contribution is exactly 0."""
     prepare, classify = fitted.named_steps["prepare"], fitted.named_steps["classify"]
     typical = prepare.transform(pd.DataFrame([typical_values], columns=x.columns))[0]
     position = {name: index for index, name in enumerate(prepare.get_feature_names_out())}
@@ -282,10 +282,10 @@ def _reasons(contributions: pd.DataFrame, x: pd.DataFrame, catalogue: pd.DataFra
 
 def model(dbt: Any, session: Any) -> pd.DataFrame:
     dbt.config(materialized="table")
-    # One BLAS thread: the matrices are small (tens of thousands of rows, ~100 columns), and a second
-    # BLAS thread spins against the SQL models dbt runs beside this one: at 10,000 leads the logistic
-    # fits took 5.2 s of CPU with two threads, 1.4 s with one. One thread also makes the fitted
-    # coefficients the same on machines with different core counts (BLAS sums in per-thread order).
+    # One BLAS thread: the matrices are small (up to 250,000 training rows, a few hundred columns),
+    # and a second BLAS thread spins against the SQL models dbt runs beside this one: at 10,000 leads
+    # the logistic fits took 5.2 s of CPU with two threads, 1.4 s with one. One thread also makes the
+    # fitted coefficients the same on machines with different core counts (BLAS sums per thread).
     with threadpool_limits(limits=1, user_api="blas"):
         predictions = _model(dbt, session)
     return predictions
@@ -362,18 +362,20 @@ def _model(dbt: Any, session: Any) -> pd.DataFrame:
 
 def _training_rows(rows: Any, run: str) -> Any:
     """The relation of a run's training rows."""
-    return rows.filter(
-        (duckdb.ColumnExpression("prediction_run") == duckdb.ConstantExpression(run))
-        & duckdb.ColumnExpression("is_training_row")
-    )
+    return _in_run(rows, run, duckdb.ColumnExpression("is_training_row"))
 
 
 def _scoring_rows(rows: Any, run: str) -> Any:
     """The relation of a run's scoring rows."""
-    return rows.filter(
-        (duckdb.ColumnExpression("prediction_run") == duckdb.ConstantExpression(run))
-        & (duckdb.ColumnExpression("feature_date_role") == duckdb.ConstantExpression("scoring"))
+    return _in_run(
+        rows, run, duckdb.ColumnExpression("feature_date_role") == duckdb.ConstantExpression("scoring")
     )
+
+
+def _in_run(rows: Any, run: str, condition: Any) -> Any:
+    """The rows of prediction run `run` that meet `condition` (a DuckDB expression)."""
+    in_run = duckdb.ColumnExpression("prediction_run") == duckdb.ConstantExpression(run)
+    return rows.filter(in_run & condition)
 
 
 def _load(relation: Any) -> pd.DataFrame:
