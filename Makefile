@@ -130,6 +130,7 @@ byod-olist:
 # S = 10k leads / 0.5M events, M = 100k / 5M, L = 1M / 50M: `BENCH_SCALES=S make bench`.
 BENCH_SCALES ?= S,M,L
 # BENCH_BUILDS=0: only generate, the scoring path and the single query (a scale whose builds do not fit)
+# BENCH_REFERENCE=0: no scoring path and single query (their earlier figures are kept, with their date)
 bench: venv
 	BENCH_SCALES=$(BENCH_SCALES) $(BIN)/python benchmarks/run.py
 

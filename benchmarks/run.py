@@ -203,9 +203,10 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, {mem_kb / 2**20:.0f} GB RAM, {system}"
 
 
-def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
+def bench_scale(scale: str, leads: int, full_builds: bool = True, references: bool = True) -> dict:
     """Run the six steps at one scale (without the full and incremental builds, append and their
-    checks when `full_builds` is false: BENCH_BUILDS=0); return its results.json entry."""
+    checks when `full_builds` is false: BENCH_BUILDS=0; without the scoring path and the single query
+    when `references` is false: BENCH_REFERENCE=0); return its results.json entry."""
     work = ROOT / "build" / "bench" / scale
     raw, truth = work / "raw", work / "truth"
     shutil.rmtree(work, ignore_errors=True)
@@ -252,36 +253,38 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
             env=dbt_env,
             log=work / "full_build.log",
         )
-    # The single query's work in dbt: fct_lead_scores and what it needs, as of the as-of date only
-    # (no history checkpoints, no backtest dates), no tests, in a warehouse of its own (untimed seeds).
-    print(f"[{scale}] dbt scoring path (the single query's work)", flush=True)
-    path_env = {**dbt_env, "LEAD_SCORING_DUCKDB_PATH": str(work / "scoring_path" / "lead_scoring.duckdb")}
-    path_args = ["--target-path", str(work / "target_path"), "--log-path", str(work / "logs_path"),
-                 "--vars", "{score_history_checkpoints: 0, backtest_cohorts: 0}"]  # fmt: skip
-    run_step([str(BIN / "dbt"), "seed", *path_args], env=path_env, log=work / "scoring_path_seed.log")
-    scoring_path = attempt(
-        "scoring_path",
-        [str(BIN / "dbt"), "run", "--select", "+fct_lead_scores", *path_args],
-        env=path_env,
-        log=work / "scoring_path.log",
-    )
-    print(f"[{scale}] single query", flush=True)
     sql_file = work / "single_query.sql"
     single_parquet = work / "single_query.parquet"
     sql_file.write_text(single_query_sql(raw))
-    single = attempt(
-        "single_query",
-        [
-            sys.executable,
-            "-c",
-            _SINGLE_RUNNER,
-            str(sql_file),
-            str(single_parquet),
-            _single_memory(),
-            str(work / "single_query.tmp"),
-        ],
-        log=work / "single_query.log",
-    )
+    scoring_path = single = None
+    if references:
+        # The single query's work in dbt: fct_lead_scores and what it needs, as of the as-of date only
+        # (no history checkpoints, no backtest dates), no tests, in a warehouse of its own (untimed seeds).
+        print(f"[{scale}] dbt scoring path (the single query's work)", flush=True)
+        path_env = {**dbt_env, "LEAD_SCORING_DUCKDB_PATH": str(work / "scoring_path" / "lead_scoring.duckdb")}
+        path_args = ["--target-path", str(work / "target_path"), "--log-path", str(work / "logs_path"),
+                     "--vars", "{score_history_checkpoints: 0, backtest_cohorts: 0}"]  # fmt: skip
+        run_step([str(BIN / "dbt"), "seed", *path_args], env=path_env, log=work / "scoring_path_seed.log")
+        scoring_path = attempt(
+            "scoring_path",
+            [str(BIN / "dbt"), "run", "--select", "+fct_lead_scores", *path_args],
+            env=path_env,
+            log=work / "scoring_path.log",
+        )
+        print(f"[{scale}] single query", flush=True)
+        single = attempt(
+            "single_query",
+            [
+                sys.executable,
+                "-c",
+                _SINGLE_RUNNER,
+                str(sql_file),
+                str(single_parquet),
+                _single_memory(),
+                str(work / "single_query.tmp"),
+            ],
+            log=work / "single_query.log",
+        )
     # against the full build's published marts, else the scoring path's work copy (a partial run)
     reference = full if full_builds else scoring_path
     agreement = None
@@ -319,10 +322,50 @@ def bench_scale(scale: str, leads: int, full_builds: bool = True) -> dict:
         "single_query_agreement": agreement,
         "single_query_agreement_after_incremental": steps.get("agreement_after"),
         "failed_steps": failed,
+        "reference_steps": "run" if references else "not run (BENCH_REFERENCE=0)",
         "dbt_threads": int(threads),
         "duckdb_memory_limit": os.environ.get("LEAD_SCORING_DUCKDB_MEMORY", "4GB"),
         "single_query_memory_limit": _single_memory(),
     }
+
+
+# What the scoring path and the single query measured; kept from an earlier run when they are not run.
+REFERENCE_FIELDS = (
+    "scoring_path_s",
+    "single_query_s",
+    "single_query_agreement",
+    "single_query_agreement_after_incremental",
+    "single_query_by_hand",
+    "predictive_path_by_hand",
+    "single_query_memory_limit",
+)
+
+
+def carry_references(entry: dict, previous: dict | None) -> dict:
+    """An entry measured with BENCH_REFERENCE=0, with the scoring path's and single query's figures
+    of the scale's previous entry (the same generator and seed, so the same data) and their date in
+    `references_from`; their peak memory per step too. Without a previous entry, they stay empty."""
+    if previous is None:
+        return entry
+    carried = {**entry}
+    for field in REFERENCE_FIELDS:
+        if previous.get(field) is not None:
+            carried[field] = previous[field]
+    earlier_steps = previous.get("step_peak_rss_mb") or {}
+    carried["step_peak_rss_mb"] = {
+        **{step: earlier_steps[step] for step in ("scoring_path", "single_query") if step in earlier_steps},
+        **entry["step_peak_rss_mb"],
+    }
+    carried["references_from"] = {
+        "measured_on": previous.get("measured_on"),
+        "fields": [f for f in REFERENCE_FIELDS if previous.get(f) is not None],
+        "failed_steps": {
+            step: failure
+            for step, failure in (previous.get("failed_steps") or {}).items()
+            if step in ("scoring_path", "single_query")
+        },
+    }
+    return carried
 
 
 def _rounded(step: Step | None) -> float | None:
@@ -465,11 +508,13 @@ def main() -> int:
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     measured = {e["scale"]: e for e in previous.get("scales", [])}
     full_builds = os.environ.get("BENCH_BUILDS", "1") != "0"
+    references = os.environ.get("BENCH_REFERENCE", "1") != "0"
     for scale in wanted:
         try:
-            measured[scale] = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale], full_builds)
+            entry = bench_scale(scale, {**DEV_SCALES, **SCALES}[scale], full_builds, references)
         except StepFailed as error:  # generation or the seeds: nothing to measure at this scale
             raise SystemExit(str(error)) from None
+        measured[scale] = entry if references else carry_references(entry, measured.get(scale))
     entries = [measured[s] for s in (*DEV_SCALES, *SCALES) if s in measured]
     result = {
         "machine": machine(),

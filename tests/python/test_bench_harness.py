@@ -55,3 +55,37 @@ def test_the_table_prints_a_scale_whose_single_query_failed(capsys: pytest.Captu
     printed = capsys.readouterr().out
     assert "single_query FAILED after 360 s: Out of Memory Error" in printed
     assert "900.0s" in printed and "peak <= 6 GB: met" in printed
+
+
+def test_an_entry_without_reference_steps_keeps_the_earlier_ones_with_their_date() -> None:
+    bench = _bench()
+    previous = {
+        "scale": "L",
+        "measured_on": "2026-12-06",
+        "full_build_s": None,
+        "scoring_path_s": 931.9,
+        "single_query_s": None,
+        "single_query_by_hand": {"seconds": 349},
+        "step_peak_rss_mb": {"generate": 900, "scoring_path": 4563, "single_query": 4100},
+        "failed_steps": {"single_query": {"error": "disk"}, "full_build": {"error": "old"}},
+    }
+    entry = {
+        "scale": "L",
+        "measured_on": "2026-12-07",
+        "full_build_s": 2400.0,
+        "scoring_path_s": None,
+        "single_query_s": None,
+        "step_peak_rss_mb": {"generate": 950, "full_build": 5900},
+        "failed_steps": {},
+    }
+    carried = bench.carry_references(entry, previous)
+    assert carried["full_build_s"] == 2400.0 and carried["measured_on"] == "2026-12-07"
+    assert carried["scoring_path_s"] == 931.9
+    assert carried["single_query_by_hand"] == {"seconds": 349}
+    assert carried["step_peak_rss_mb"] == {
+        "scoring_path": 4563, "single_query": 4100, "generate": 950, "full_build": 5900
+    }  # fmt: skip
+    assert carried["references_from"]["measured_on"] == "2026-12-06"
+    assert carried["references_from"]["failed_steps"] == {"single_query": {"error": "disk"}}
+    assert carried["failed_steps"] == {}
+    assert bench.carry_references(entry, None) is entry
