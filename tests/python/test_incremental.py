@@ -10,11 +10,12 @@ each an incremental `dbt run`:
 4. a CRM export that changes one lead's buying timeline weeks ago (its past fit scores change);
 5. nothing new.
 
-Every public mart, the stored scores at all dates (int_lead_scores_as_of) and the predictive features
-(int_lead_features_as_of) must then equal a full
-refresh over the same files (which fits the predictive model anew, `prediction_reuse_fit: false`),
-each run's int_scoring_scope must hold only the as-of date, new calendar dates and the leads whose
-inputs changed, and the run with nothing new must reuse the stored predictive fits.
+Every public mart, the stored scores at all dates (int_lead_scores_as_of), the predictive features
+(int_lead_features_as_of) and the engagement states (int_engagement_rule_daily_states; a candidate
+model's end at the last date it is scored at) must then equal a full refresh over the same files
+(which fits the predictive model anew, `prediction_reuse_fit: false`), each run's int_scoring_scope
+must hold only the as-of date, new calendar dates and the leads whose inputs changed, and the run
+with nothing new must reuse the stored predictive fits.
 """
 
 from __future__ import annotations
@@ -35,8 +36,13 @@ from lead_scoring.generate import generate
 
 CUTOFF = pd.Timestamp("2026-06-10")
 SPLIT_TABLES = ("web_events", "email_events")
-# every table of the marts schema is compared; the stored scores at every date too
-COMPARED_INTERMEDIATE = ("int_lead_scores_as_of", "int_lead_features_as_of")
+# every table of the marts schema is compared; the stored scores at every date, the features and
+# the engagement states too
+COMPARED_INTERMEDIATE = (
+    "int_lead_scores_as_of",
+    "int_lead_features_as_of",
+    "int_engagement_rule_daily_states",
+)
 CHANGED_ATTRIBUTE = {"attribute_name": "timeline", "attribute_value": "0-3 months"}
 
 
@@ -63,8 +69,20 @@ def read_tables(database: Path) -> dict[str, pd.DataFrame]:
         tables = {}
         for name in names:
             frame = connection.execute(f"select * from {name}").df()
+            if name == "intermediate.int_engagement_rule_daily_states":
+                frame = _weight_after_cap_cut(frame)
             tables[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
         return tables
+
+
+def _weight_after_cap_cut(states: pd.DataFrame) -> pd.DataFrame:
+    """The states with the weight the total cap keeps instead of the weight it cuts. The weights grow
+    2x per half-life from the epoch (up to ~1e15 here); the cut weight is a difference of such sums,
+    exact only to their last bits (the engine's window sums are not bit-for-bit the same between
+    runs), so it is compared as what the scores use: the running total minus it, relative to the
+    total (every other column, counts and dates and fingerprints included, must be equal)."""
+    kept = states["capped_weight_through"] - states["cap_cut_weight"]
+    return states.drop(columns="cap_cut_weight").assign(weight_after_cap_cut=kept)
 
 
 def read_scope(database: Path) -> pd.DataFrame:
@@ -90,23 +108,57 @@ def read_scope(database: Path) -> pd.DataFrame:
         )
 
 
-def read_state_leads(database: Path) -> tuple[int, int, int]:
-    """Leads whose engagement states the run computed, leads with events, and computed leads that
-    have states (leads whose events match no engagement rule have none and are counted every run)."""
+def read_state_leads(database: Path) -> dict:
+    """What the run computed of the engagement states (int_engagement_state_leads: one row per lead
+    with events and scoring model). Leads: for active models, computed, all, and computed with states
+    (a lead and model whose events match no engagement rule have none and are computed every run);
+    candidate models: lead-model pairs computed with states; and the candidates' horizon."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute(
+        computed, total, with_states, candidates_with_states, horizon = connection.execute(
             """
             select
-                count(*) filter (where leads.is_computed),
-                count(*),
-                count(*) filter (
-                    where leads.is_computed and leads.lead_id in (
-                        select states.lead_id from intermediate.int_engagement_rule_daily_states as states
+                count(distinct leads.lead_id) filter (where leads.is_computed and leads.is_active_model),
+                count(distinct leads.lead_id),
+                count(distinct leads.lead_id) filter (
+                    where leads.is_computed and leads.is_active_model and exists (
+                        select 1 from intermediate.int_engagement_rule_daily_states as states
+                        where
+                            states.lead_id = leads.lead_id
+                            and states.scoring_model_id = leads.scoring_model_id
                     )
-                )
+                ),
+                count(*) filter (
+                    where leads.is_computed and not leads.is_active_model and exists (
+                        select 1 from intermediate.int_engagement_rule_daily_states as states
+                        where
+                            states.lead_id = leads.lead_id
+                            and states.scoring_model_id = leads.scoring_model_id
+                    )
+                ),
+                max(leads.state_horizon_date)
             from intermediate.int_engagement_state_leads as leads
             """
         ).fetchone()
+        latest_candidate_state = connection.execute(
+            """
+            select max(states.event_date)
+            from intermediate.int_engagement_rule_daily_states as states
+            inner join (
+                select distinct scoring_model_id, is_active_model
+                from intermediate.int_engagement_state_leads
+            ) as models
+                on states.scoring_model_id = models.scoring_model_id
+            where not models.is_active_model
+            """
+        ).fetchone()[0]
+    return {
+        "computed": computed,
+        "leads": total,
+        "computed_with_states": with_states,
+        "candidates_computed_with_states": candidates_with_states,
+        "candidate_horizon": horizon,
+        "latest_candidate_state": latest_candidate_state,
+    }
 
 
 def read_fits(database: Path) -> pd.DataFrame:
@@ -288,10 +340,33 @@ def test_nothing_new_reuses_the_predictive_fits(chain: dict) -> None:
 
 
 def test_engagement_states_are_computed_for_leads_with_new_events_only(chain: dict) -> None:
-    computed, total, _ = chain["first_states"]
-    assert computed == total > 0
-    computed, total, with_states = chain["appended_day_states"]
-    assert chain["appended_day"].loc["inputs_changed", "leads"] <= with_states <= computed < total / 2
+    first = chain["first_states"]
+    assert first["computed"] == first["leads"] > 0
+    appended = chain["appended_day_states"]
+    assert (
+        chain["appended_day"].loc["inputs_changed", "leads"]
+        <= appended["computed_with_states"]
+        <= appended["computed"]
+        < appended["leads"] / 2
+    )
     # an attribute is not an event, and nothing new is nothing new: no lead with states is computed
-    assert chain["changed_attribute_states"][2] == 0
-    assert chain["nothing_new_states"][2] == 0
+    for run in ("changed_attribute_states", "nothing_new_states"):
+        assert chain[run]["computed_with_states"] == 0
+        assert chain[run]["candidates_computed_with_states"] == 0
+
+
+def test_candidate_states_stop_at_the_last_date_candidates_are_scored_at(chain: dict) -> None:
+    for run in ("first_states", "late_events_states", "appended_day_states", "nothing_new_states"):
+        states = chain[run]
+        assert states["candidate_horizon"] is not None, run
+        assert states["latest_candidate_state"] <= states["candidate_horizon"], run
+    # the late events are weeks of events: the horizon moved, and the leads with events between the
+    # old and the new horizon had their candidate states computed again
+    before, after = chain["first_states"], chain["late_events_states"]
+    assert after["candidate_horizon"] > before["candidate_horizon"]
+    assert after["candidates_computed_with_states"] > 0
+    # a day of new events lies after the horizon: no candidate states are computed unless the day
+    # moved the horizon (a new week-end)
+    appended, late = chain["appended_day_states"], chain["late_events_states"]
+    if appended["candidate_horizon"] == late["candidate_horizon"]:
+        assert appended["candidates_computed_with_states"] == 0

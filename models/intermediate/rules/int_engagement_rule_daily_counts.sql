@@ -1,9 +1,10 @@
 -- One row per lead, engagement rule and day with events the rule matches: how many matched events
 -- count (matched_event_count) and how many were ignored as filtered traffic (filtered_event_count:
 -- bots, scanners, privacy-proxy opens, internal traffic, events after deletion). Days are the unit
--- of decay and of the per-day frequency caps. Only the leads whose engagement states this run
--- computes (int_engagement_state_leads.is_computed: every lead on a full refresh, the leads with
--- new or changed events on an incremental run).
+-- of decay and of the per-day frequency caps. Only the leads and scoring models whose engagement
+-- states this run computes (int_engagement_state_leads.is_computed: all on a full refresh, those
+-- with new or changed events on an incremental run), and for a candidate model only the days up to
+-- the last date it is scored at (state_horizon_date).
 with
 
 events as (
@@ -27,12 +28,16 @@ matched as (
         events.event_date,
         events.is_filtered
     from events
-    inner join computed_leads
-        on events.lead_id = computed_leads.lead_id
     inner join engagement_rules
         on events.event_type = engagement_rules.event_type
+    inner join computed_leads
+        on
+            events.lead_id = computed_leads.lead_id
+            and engagement_rules.scoring_model_id = computed_leads.scoring_model_id
     where
-        (
+        -- a candidate model's states stop at the last date it is scored at
+        (computed_leads.is_active_model or events.event_date <= computed_leads.state_horizon_date)
+        and (
             engagement_rules.property_name is null
             or {{ rule_condition(
                 'engagement_rules.property_operator',

@@ -2,10 +2,10 @@
     config(
         materialized='table' if target.type == 'spark' else 'incremental',
         incremental_strategy='delete+insert',
-        unique_key='lead_id',
+        unique_key=['lead_id', 'scoring_model_id'],
         on_schema_change='fail',
         post_hook=[
-            "{{ delete_rows_not_in(this, ref('int_engagement_state_leads'), ['lead_id', 'events_fingerprint']) }}",
+            "{{ delete_rows_not_in(this, ref('int_engagement_state_leads'), ['lead_id', 'scoring_model_id', 'events_fingerprint']) }}",
         ],
     )
 }}
@@ -22,11 +22,14 @@
 -- epoch_date is the first event day in the data when the row was computed (stored per row, so rows
 -- computed on different runs stay valid; a new first day changes every lead's events fingerprint,
 -- so all are computed again and the states match a full refresh).
--- Incremental: a run computes the leads int_engagement_state_leads marks (new or changed events,
--- changed rules or code), replaces their rows and keeps the others; rows of leads whose events
--- fingerprint is no longer current (no events left) are deleted after the run. On Spark (parquet
--- tables, no delete) a table rebuilt in full. Exponents stay below 2 ^ 1000 (doubles reach 2 ^ 1023)
--- while the events span under 1,000 half-lives: 19 years at the shortest half-life shipped, 7 days.
+-- A candidate scoring model (is_active = false) has rows up to the last date it is scored at only
+-- (int_engagement_state_leads.state_horizon_date): later ones would never be read.
+-- Incremental: a run computes the leads and scoring models int_engagement_state_leads marks (new or
+-- changed events, changed rules or code), replaces their rows and keeps the others; rows whose
+-- events fingerprint is no longer current (no events left) are deleted after the run. On Spark
+-- (parquet tables, no delete) a table rebuilt in full. Exponents stay below 2 ^ 1000 (doubles reach
+-- 2 ^ 1023) while the events span under 1,000 half-lives: 19 years at the shortest half-life
+-- shipped, 7 days.
 with
 
 daily_counts as (
@@ -37,7 +40,8 @@ engagement_rules as (
     select * from {{ ref('engagement_rules') }}
 ),
 
--- the computed leads, their events fingerprint and the first event day of all (weights grow from it)
+-- the computed leads and models, their events fingerprint and the first event day of all (weights
+-- grow from it)
 computed_leads as (
     select * from {{ ref('int_engagement_state_leads') }}
     where is_computed
@@ -73,7 +77,9 @@ rule_days as (
         end as growth_weight
     from daily_counts
     inner join computed_leads
-        on daily_counts.lead_id = computed_leads.lead_id
+        on
+            daily_counts.lead_id = computed_leads.lead_id
+            and daily_counts.scoring_model_id = computed_leads.scoring_model_id
     inner join engagement_rules
         on
             daily_counts.scoring_model_id = engagement_rules.scoring_model_id
@@ -156,7 +162,9 @@ final as (
         end as cap_cut_weight
     from cap_frames
     inner join computed_leads
-        on cap_frames.lead_id = computed_leads.lead_id
+        on
+            cap_frames.lead_id = computed_leads.lead_id
+            and cap_frames.scoring_model_id = computed_leads.scoring_model_id
     inner join engagement_rules
         on
             cap_frames.scoring_model_id = engagement_rules.scoring_model_id

@@ -36,13 +36,7 @@ final as (
         on segments.lead_id = leads.lead_id
     where
         (leads.deleted_at is null or cast(leads.deleted_at as date) > scoring_dates.as_of_date)
-        and (
-            segments.is_active
-            or scoring_dates.is_backtest_date
-            {%- if var('evaluation_holdout') == 'random_split' %}
-                or scoring_dates.is_current
-            {%- endif %}
-        )
+        and {{ is_scored_on_date('segments.is_active', 'scoring_dates') }}
 )
 
 select * from final
