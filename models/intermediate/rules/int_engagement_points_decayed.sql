@@ -20,11 +20,11 @@
 -- The states and the scope are read with ref() where they are used, not through import CTEs: DuckDB
 -- materializes a CTE that is read more than once, which here would copy tens of millions of states.
 {%- if flags.FULL_REFRESH %}
-    {%- set passes = [{'dates': 'all_dates', 'leads': none}] %}
+    {%- set passes = [{'dates': 'all_dates', 'leads': none, 'dates_by_model': true}] %}
 {%- else %}
     {%- set passes = [
         {'dates': 'current_dates', 'leads': none, 'models': 'current_models'},
-        {'dates': 'past_dates', 'leads': 'past_scope'},
+        {'dates': 'past_dates', 'leads': 'past_scope', 'dates_by_model': true},
     ] %}
 {%- endif %}
 with
@@ -34,8 +34,12 @@ engagement_rules as (
 ),
 
 {% if flags.FULL_REFRESH -%}
+    -- each scoring date with the models scored at it: a candidate model's states meet its backtest
+    -- dates only, not every history checkpoint
     all_dates as (
-        select distinct as_of_date
+        select distinct
+            as_of_date,
+            scoring_model_id
         from {{ ref('int_scoring_scope') }}
     ),
 {%- else -%}
@@ -54,7 +58,9 @@ engagement_rules as (
     ),
 
     past_dates as (
-        select distinct as_of_date
+        select distinct
+            as_of_date,
+            scoring_model_id
         from {{ ref('int_scoring_scope') }}
         where not is_current
     ),
@@ -101,6 +107,9 @@ state_at_date as (
                     engagement_rules.window_days is null
                     or {{ add_days('daily_states.event_date', 'engagement_rules.window_days') }} > scoring_dates.as_of_date
                 )
+                {%- if pass.dates_by_model %}
+                    and daily_states.scoring_model_id = scoring_dates.scoring_model_id
+                {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
@@ -139,6 +148,9 @@ state_before_window as (
                 {{ add_days('daily_states.event_date', 'engagement_rules.window_days') }} <= scoring_dates.as_of_date
                 and daily_states.next_event_date <= scoring_dates.as_of_date
                 and {{ add_days('daily_states.next_event_date', 'engagement_rules.window_days') }} > scoring_dates.as_of_date
+                {%- if pass.dates_by_model %}
+                    and daily_states.scoring_model_id = scoring_dates.scoring_model_id
+                {%- endif %}
         where engagement_rules.window_days is not null and daily_states.next_event_date is not null
         {% if not loop.last %}union all{% endif %}
     {%- endfor %}
