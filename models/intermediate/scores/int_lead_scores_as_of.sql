@@ -19,14 +19,11 @@
 -- left the calendar, deleted leads, segment changes) are deleted after the run. On Spark (parquet
 -- tables, no delete) a table rebuilt in full.
 -- depends_on: {{ ref('int_scoring_population') }}
+{%- set buckets = lead_bucket_count(ref('int_score_group_points')) %}
 with
 
 population as (
     select * from {{ ref('int_scoring_scope') }}
-),
-
-group_points as (
-    select * from {{ ref('int_score_group_points') }}
 ),
 
 scoring_models as (
@@ -47,17 +44,24 @@ milestones as (
 
 -- each component: its groups' points after their floors and caps, then held within 0..100 (the
 -- ledger's cap:<group> and bound:<component> rows at the as-of date say the same)
+-- (on DuckDB one aggregate per lead bucket at scale, as in int_score_group_points)
 component_points as (
-    select
-        as_of_date,
-        lead_id,
-        scoring_model_id,
-        {{ sum_points("case when score_component = 'fit' then group_points + adjustment_points else 0 end") }}
-            as fit_points,
-        {{ sum_points("case when score_component = 'engagement' then group_points + adjustment_points else 0 end") }}
-            as engagement_points
-    from group_points
-    group by as_of_date, lead_id, scoring_model_id
+    {%- for bucket in range(buckets) %}
+        select
+            as_of_date,
+            lead_id,
+            scoring_model_id,
+            {{ sum_points("case when score_component = 'fit' then group_points + adjustment_points else 0 end") }}
+                as fit_points,
+            {{ sum_points("case when score_component = 'engagement' then group_points + adjustment_points else 0 end") }}
+                as engagement_points
+        from {{ ref('int_score_group_points') }}
+        {%- if buckets > 1 %}
+            where {{ lead_in_bucket('lead_id', bucket, buckets) }}
+        {%- endif %}
+        group by as_of_date, lead_id, scoring_model_id
+        {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
 ),
 
 component_bounded as (
