@@ -1,7 +1,8 @@
 {#-
     How many lead buckets a large aggregate is split into (macro lead_in_bucket): one per
-    `rows_per_bucket` rows of `relation`, its input, counted when the model runs; 1 when the relation
-    does not exist yet (parsing, linting), in unit tests and on engines other than DuckDB.
+    `rows_per_bucket` rows of `relation` (default: var lead_bucket_rows, 100M), its input, counted when
+    the model runs; 1 when the relation does not exist yet (parsing, linting), in unit tests and on
+    engines other than DuckDB. tests/python/test_lead_buckets.py forces several at small scale.
     Why: DuckDB runs out of memory writing a table from one aggregate with hundreds of millions of
     groups (known issue duckdb/duckdb#5315: the same query alone, or with one thread, fits). At 1M
     leads the score groups (230M groups from 315M rule points) stopped with "Out of Memory Error"
@@ -10,7 +11,8 @@
 
     Example: {%- set buckets = lead_bucket_count(ref('int_rule_points')) -%}
 -#}
-{% macro lead_bucket_count(relation, rows_per_bucket=100000000) -%}
+{% macro lead_bucket_count(relation, rows_per_bucket=none) -%}
+    {%- set rows_per_bucket = (rows_per_bucket or var('lead_bucket_rows')) | int -%}
     {{ return(adapter.dispatch('lead_bucket_count', 'lead_scoring')(relation, rows_per_bucket)) }}
 {%- endmacro %}
 
