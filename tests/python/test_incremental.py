@@ -114,43 +114,31 @@ def read_state_leads(database: Path) -> dict:
     (a lead and model whose events match no engagement rule have none and are computed every run);
     candidate models: lead-model pairs computed with states; and the candidates' horizon."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        computed, total, with_states, candidates_with_states, horizon = connection.execute(
-            """
+        computed, total, with_states, candidates_with_states, horizon, latest_candidate_state = (
+            connection.execute(
+                """
+            with stored as (
+                select lead_id, scoring_model_id, max(event_date) as latest_event_date
+                from intermediate.int_engagement_rule_daily_states
+                group by lead_id, scoring_model_id
+            )
             select
                 count(distinct leads.lead_id) filter (where leads.is_computed and leads.is_active_model),
                 count(distinct leads.lead_id),
                 count(distinct leads.lead_id) filter (
-                    where leads.is_computed and leads.is_active_model and exists (
-                        select 1 from intermediate.int_engagement_rule_daily_states as states
-                        where
-                            states.lead_id = leads.lead_id
-                            and states.scoring_model_id = leads.scoring_model_id
-                    )
+                    where leads.is_computed and leads.is_active_model and stored.lead_id is not null
                 ),
                 count(*) filter (
-                    where leads.is_computed and not leads.is_active_model and exists (
-                        select 1 from intermediate.int_engagement_rule_daily_states as states
-                        where
-                            states.lead_id = leads.lead_id
-                            and states.scoring_model_id = leads.scoring_model_id
-                    )
+                    where leads.is_computed and not leads.is_active_model and stored.lead_id is not null
                 ),
-                max(leads.state_horizon_date)
+                max(leads.state_horizon_date),
+                max(stored.latest_event_date) filter (where not leads.is_active_model)
             from intermediate.int_engagement_state_leads as leads
+            left join stored
+                on leads.lead_id = stored.lead_id and leads.scoring_model_id = stored.scoring_model_id
             """
-        ).fetchone()
-        latest_candidate_state = connection.execute(
-            """
-            select max(states.event_date)
-            from intermediate.int_engagement_rule_daily_states as states
-            inner join (
-                select distinct scoring_model_id, is_active_model
-                from intermediate.int_engagement_state_leads
-            ) as models
-                on states.scoring_model_id = models.scoring_model_id
-            where not models.is_active_model
-            """
-        ).fetchone()[0]
+            ).fetchone()
+        )
     return {
         "computed": computed,
         "leads": total,
